@@ -1,0 +1,55 @@
+# raftctl build, test and demo entry points. `make test` works on a fresh Debian 12 machine as root:
+# it installs what it needs, builds everything and runs the whole suite with node's test runner.
+
+DEB_PACKAGES := clang llvm libbpf-dev pkg-config bpftool iproute2 ethtool nftables
+ARCH_INCLUDE := /usr/include/$(shell gcc -dumpmachine)
+# -g: BTF-defined maps need BTF; -mcpu=v3: BPF atomics (cmpxchg) for the shared hard state.
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I$(ARCH_INCLUDE) -Ibpf
+
+BPF_OBJ := build/raftctl.bpf.o
+FIXTURE_SRCS := $(wildcard test/fixtures/*.bpf.c)
+FIXTURE_OBJS := $(patsubst test/fixtures/%.bpf.c,build/fixtures/%.bpf.o,$(FIXTURE_SRCS))
+NATIVE := build/Release/raftctl_native.node
+
+.PHONY: all deps bpffs bpf native ts build test clean
+
+all: build
+
+# Debian packages, installed only when missing (apt-get update first, as a fresh machine has no lists).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+
+# raftctl pins under /sys/fs/bpf; a fresh machine may not have bpffs mounted.
+bpffs:
+	@mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
+
+bpf: $(BPF_OBJ) $(FIXTURE_OBJS)
+
+$(BPF_OBJ): bpf/raftctl.bpf.c bpf/raftctl.h
+	@mkdir -p $(@D)
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+build/fixtures/%.bpf.o: test/fixtures/%.bpf.c
+	@mkdir -p $(@D)
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+native: $(NATIVE)
+
+$(NATIVE): binding.gyp $(wildcard native/*.cc native/*.h)
+	npm run install --silent
+
+ts:
+	npx tsc -p tsconfig.json
+
+build: deps bpf native ts
+
+test: build bpffs
+	node --test --test-concurrency=1 dist/test/
+
+clean:
+	rm -rf build dist
