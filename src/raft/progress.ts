@@ -1,0 +1,85 @@
+/**
+ * What a node tracks about its peers while it campaigns or leads. Soft state: lost on restart, rebuilt
+ * from the messages that follow (repeated requests get the same answers; acks keep coming).
+ */
+import {tallyVotes, type VoteTally} from './tally.js'
+
+/** One election of this node in one term: who answered, and when to ask the others again (§5.2). */
+export class Candidacy {
+  /** Voters that granted, self included. */
+  readonly granted: Set<number>
+  /** Voters that refused. */
+  readonly denied = new Set<number>()
+
+  constructor(
+    readonly term: bigint,
+    private readonly selfId: number,
+    private readonly clusterSize: number,
+    /** When the candidacy began (ms), for "quorum reached in 3.1 ms". */
+    readonly sinceMs: number,
+    /** When unanswered members are asked again (ms). */
+    public nextRetransmitMs: number,
+  ) {
+    this.granted = new Set([selfId])
+  }
+
+  /** Record one answer; a member that granted stays granted. */
+  record(peerId: number, granted: boolean): void {
+    ;(granted ? this.granted : this.denied).add(peerId)
+  }
+
+  /** The vote so far (§5.2): won, lost or pending. */
+  tally(): VoteTally {
+    return tallyVotes(this.granted, this.denied, this.clusterSize)
+  }
+
+  /** Whether a quorum (self included) answered, granted or not. */
+  heardByQuorum(): boolean {
+    const t = this.tally()
+    return t.granted + t.denied >= t.quorum
+  }
+
+  /** Grants from others, as the rules' votesBefore. */
+  votesBefore(): number[] {
+    return [...this.granted].filter((id) => id !== this.selfId)
+  }
+
+  /** The peers that have not answered yet. */
+  unanswered(peers: readonly number[]): number[] {
+    return peers.filter((p) => !this.granted.has(p) && !this.denied.has(p))
+  }
+}
+
+/** A leader's record of its followers: last successful ack (check-quorum, rule 6) and round trip. */
+export class Leadership {
+  readonly acks = new Map<number, number>()
+  readonly rttMs = new Map<number, number>()
+
+  constructor(
+    /** When leadership began (ms); it counts as an ack from everyone, so a new leader gets a full window. */
+    readonly sinceMs: number,
+    /** When the next heartbeat is due (ms). */
+    public nextHeartbeatMs: number,
+  ) {}
+
+  /** Record a successful ack; `echo` is the heartbeat's send time in ns. */
+  recordAck(peerId: number, nowMs: number, echo?: bigint): void {
+    this.acks.set(peerId, nowMs)
+    if (echo === undefined || echo <= 0n) return
+    const rttMs = nowMs - Number(echo) / 1e6
+    if (rttMs >= 0) this.rttMs.set(peerId, rttMs)
+  }
+
+  /** Members heard from within (nowMs - windowMs, nowMs], self included. */
+  heardWithin(peers: readonly number[], nowMs: number, windowMs: number): number {
+    return 1 + peers.filter((p) => (this.acks.get(p) ?? Number.NEGATIVE_INFINITY) > nowMs - windowMs).length
+  }
+
+  /** The moment fewer than `quorum` members (self included) will have been heard within `windowMs`. */
+  quorumDeadlineMs(peers: readonly number[], quorum: number, windowMs: number): number {
+    const need = quorum - 1
+    if (need <= 0) return Number.POSITIVE_INFINITY
+    const heard = peers.map((p) => Math.max(this.acks.get(p) ?? Number.NEGATIVE_INFINITY, this.sinceMs)).sort((a, b) => b - a)
+    return heard[need - 1] + windowMs
+  }
+}
