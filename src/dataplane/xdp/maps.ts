@@ -1,0 +1,194 @@
+/**
+ * Typed access to the raftctl program's maps, whether from a freshly loaded object or from the
+ * pins of an attached interface (another process). Field offsets come from BTF, never from
+ * hand-kept constants, so this stays right when bpf/raftctl.h changes.
+ */
+import {BpfMap, decode, encode, fieldOffset, type BpfObject, type MappedMemory} from '../../bpf/index.js'
+import {RaftctlError} from '../../errors.js'
+import type {HardState, HardStateStore} from '../../raft/types.js'
+import {packHardState, unpackHardState} from '../hard-state.js'
+import {MAP_NAMES, pinPaths, type MapName} from './pins.js'
+
+const ZERO_KEY = Buffer.alloc(4)
+
+/** struct raft_config, as userspace writes it. */
+export interface NodeConfig {
+  nodeId: number
+  clusterSize: number
+  selfIndex: number
+  termLimit?: bigint
+}
+
+/** One entry of raft_peers: a member (voter) or a learner, by IPv4 address. */
+export interface PeerEntry {
+  addr: string
+  nodeId: number
+  index: number
+  voter: boolean
+}
+
+/** The soft state beside the hard-state word, decoded. */
+export interface NodeState {
+  hard: HardState
+  leaderId: number
+  crashed: boolean
+  timerResetKtimeNs: bigint
+  leaderHeardKtimeNs: bigint
+  /** Voters counted by a candidate (bit per member index) and the low 16 bits of their term. */
+  tally: {voters: bigint; termTag: number}
+}
+
+/** A peer's record with the ack statistics the kernel keeps. */
+export interface PeerRecord extends PeerEntry {
+  lastAckKtimeNs: bigint
+  rttNs: bigint
+  acks: bigint
+}
+
+/** Dotted IPv4 to the network-order bytes of a __be32. */
+export function ipv4Bytes(addr: string): Buffer {
+  const parts = addr.split('.').map(Number)
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new RaftctlError(`${addr} is not an IPv4 address; give dotted quads like 10.0.0.1`)
+  }
+  return Buffer.from(parts)
+}
+
+/** The five maps of one raftctl program. */
+export class RaftMaps {
+  private memory?: MappedMemory
+
+  private constructor(private readonly maps: Record<MapName, BpfMap>, private readonly owned: boolean) {}
+
+  /** The maps of a loaded object (closed with the object). */
+  static fromObject(object: BpfObject): RaftMaps {
+    return new RaftMaps(Object.fromEntries(MAP_NAMES.map((n) => [n, object.map(n)])) as Record<MapName, BpfMap>, false)
+  }
+
+  /** The maps pinned for an interface by `raftctl attach`. */
+  static openPinned(iface: string): RaftMaps {
+    const paths = pinPaths(iface)
+    const opened: Partial<Record<MapName, BpfMap>> = {}
+    try {
+      for (const name of MAP_NAMES) opened[name] = BpfMap.openPinned(paths.map(name))
+    } catch (error) {
+      for (const map of Object.values(opened)) map.close()
+      throw new RaftctlError(`raftctl is not attached to ${iface} (no pinned maps in ${paths.root}); ` +
+        `run: raftctl attach --iface ${iface}`, {cause: error})
+    }
+    return new RaftMaps(opened as Record<MapName, BpfMap>, true)
+  }
+
+  /** One map by name. */
+  map(name: MapName): BpfMap {
+    return this.maps[name]
+  }
+
+  /** All maps, in declaration order. */
+  all(): BpfMap[] {
+    return MAP_NAMES.map((n) => this.maps[n])
+  }
+
+  /** The hard-state word as a store both sides change by compare-and-swap. */
+  hardStateStore(): HardStateStore {
+    const memory = this.mappedState()
+    const offset = this.offsetInState('hard.word')
+    return {
+      load: () => unpackHardState(memory.loadU64(offset)),
+      compareAndSwap: (expected, next) =>
+        memory.compareExchangeU64(offset, packHardState(expected), packHardState(next)) === packHardState(expected),
+    }
+  }
+
+  /** Reads raft_state. */
+  readState(): NodeState {
+    const state = this.maps.raft_state
+    const raw = decode(this.layout(state), state.lookup(ZERO_KEY)!) as {
+      hard: {word: bigint}; tally: {f: {voters: bigint | number; term_tag: number}}
+      timer_reset_ktime_ns: bigint; leader_heard_ktime_ns: bigint; leader_id: number; crashed: number
+    }
+    return {
+      hard: unpackHardState(raw.hard.word),
+      leaderId: raw.leader_id,
+      crashed: raw.crashed !== 0,
+      timerResetKtimeNs: raw.timer_reset_ktime_ns,
+      leaderHeardKtimeNs: raw.leader_heard_ktime_ns,
+      tally: {voters: BigInt(raw.tally.f.voters), termTag: raw.tally.f.term_tag},
+    }
+  }
+
+  /** Sets or clears the crashed flag: while set the program drops every raft packet. */
+  setCrashed(crashed: boolean): void {
+    this.mappedState().storeU32(this.offsetInState('crashed'), crashed ? 1 : 0)
+  }
+
+  /** Writes the tally word directly (tests and userspace candidacy). */
+  writeTally(voters: bigint, term: bigint): void {
+    this.mappedState().storeU64(this.offsetInState('tally.word'), ((term & 0xffffn) << 48n) | voters)
+  }
+
+  /** Writes raft_config. */
+  writeConfig(config: NodeConfig): void {
+    const map = this.maps.raft_config
+    map.update(ZERO_KEY, encode(this.layout(map), {
+      node_id: config.nodeId,
+      cluster_size: config.clusterSize,
+      self_index: config.selfIndex,
+      term_limit: config.termLimit ?? 0n,
+    }))
+  }
+
+  /** Reads raft_config. */
+  readConfig(): NodeConfig {
+    const map = this.maps.raft_config
+    const raw = decode(this.layout(map), map.lookup(ZERO_KEY)!) as {
+      node_id: number; cluster_size: number; self_index: number; term_limit: bigint
+    }
+    return {nodeId: raw.node_id, clusterSize: raw.cluster_size, selfIndex: raw.self_index, termLimit: raw.term_limit}
+  }
+
+  /** Replaces the peers map with exactly these entries. */
+  writePeers(peers: PeerEntry[]): void {
+    const map = this.maps.raft_peers
+    const keep = new Set(peers.map((p) => ipv4Bytes(p.addr).toString('hex')))
+    for (const key of map.keys()) if (!keep.has(key.toString('hex'))) map.delete(key)
+    for (const peer of peers) {
+      map.update(ipv4Bytes(peer.addr), encode(this.layout(map), {
+        node_id: peer.nodeId, index: peer.index, voter: peer.voter ? 1 : 0,
+      }))
+    }
+  }
+
+  /** Reads every peer with its ack statistics. */
+  readPeers(): PeerRecord[] {
+    const map = this.maps.raft_peers
+    return map.entries().map(([key, value]) => {
+      const raw = decode(this.layout(map), value) as {
+        node_id: number; index: number; voter: number; last_ack_ktime_ns: bigint; rtt_ns: bigint; acks: bigint
+      }
+      return {addr: [...key.subarray(0, 4)].join('.'), nodeId: raw.node_id, index: raw.index, voter: raw.voter !== 0,
+        lastAckKtimeNs: raw.last_ack_ktime_ns, rttNs: raw.rtt_ns, acks: raw.acks}
+    })
+  }
+
+  /** Releases the mapping and, for pinned maps, the file descriptors. */
+  close(): void {
+    this.memory?.close()
+    this.memory = undefined
+    if (this.owned) for (const map of this.all()) map.close()
+  }
+
+  private mappedState(): MappedMemory {
+    this.memory ??= this.maps.raft_state.mmap()
+    return this.memory
+  }
+
+  private offsetInState(path: string): number {
+    return fieldOffset(this.layout(this.maps.raft_state), path).offset
+  }
+
+  private layout(map: BpfMap) {
+    if (!map.valueLayout) throw new RaftctlError(`map ${map.name} has no BTF; rebuild the program with: make bpf`)
+    return map.valueLayout
+  }
+}
