@@ -6,9 +6,9 @@ ARCH_INCLUDE := /usr/include/$(shell gcc -dumpmachine)
 # -g: BTF-defined maps need BTF; -mcpu=v3: BPF atomics (cmpxchg) for the shared hard state.
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I$(ARCH_INCLUDE) -Ibpf
 
-BPF_OBJ := build/raftctl.bpf.o
+BPF_OBJ := obj/raftctl.bpf.o
 FIXTURE_SRCS := $(wildcard test/fixtures/*.bpf.c)
-FIXTURE_OBJS := $(patsubst test/fixtures/%.bpf.c,build/fixtures/%.bpf.o,$(FIXTURE_SRCS))
+FIXTURE_OBJS := $(patsubst test/fixtures/%.bpf.c,obj/fixtures/%.bpf.o,$(FIXTURE_SRCS))
 NATIVE := build/Release/raftctl_native.node
 
 .PHONY: all deps bpffs bpf native ts build test clean
@@ -34,13 +34,13 @@ $(BPF_OBJ): bpf/raftctl.bpf.c bpf/raftctl.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 
-build/fixtures/%.bpf.o: test/fixtures/%.bpf.c
+obj/fixtures/%.bpf.o: test/fixtures/%.bpf.c
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 
 native: $(NATIVE)
 
-$(NATIVE): binding.gyp $(wildcard native/*.cc native/*.h)
+$(NATIVE): binding.gyp $(wildcard native/*.cpp native/*.hpp)
 	npm run install --silent
 
 ts:
@@ -49,7 +49,7 @@ ts:
 build: deps bpf native ts
 
 test: build bpffs
-	node --test --test-concurrency=1 dist/test/
+	node --test --test-concurrency=1 $$(find dist/test -name "*.test.js" | sort)
 
 clean:
-	rm -rf build dist
+	rm -rf build obj dist
