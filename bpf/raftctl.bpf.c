@@ -352,6 +352,26 @@ static __always_inline int on_heartbeat(struct rx *rx, struct ethhdr *eth, struc
 }
 
 /*
+ * Rule 1 for a response: adopt its higher term and stop there (-1), or go on with the current
+ * hard state in *w (0).
+ */
+static __always_inline int settle_response_term(struct rx *rx, __u64 *w)
+{
+	__u64 prev, next;
+
+	if (HARD_CAS(rx->st, prev, next, adopt_term(prev, rx->term))) {
+		note_event(rx, RAFT_EV_CONTENDED, prev, prev, 0);
+		return -1;
+	}
+	if (next != prev) {
+		note_event(rx, RAFT_EV_TERM_ADOPTED, prev, next, 0);
+		return -1;
+	}
+	*w = next;
+	return 0;
+}
+
+/*
  * Count one member's vote for `term` in the tally word; returns the number of votes counted for
  * that term (self included), or 0 if the tally moved on meanwhile.
  */
@@ -380,17 +400,11 @@ static __always_inline __u32 count_vote(struct raft_state *st, struct raft_confi
 /* Rule 3: count granted votes of the current term once per voting member; a quorum makes a leader. */
 static __always_inline int on_vote_response(struct rx *rx)
 {
-	__u64 prev, next, candidate, leader;
+	__u64 next, candidate, leader;
 	__u32 votes;
 
-	if (HARD_CAS(rx->st, prev, next, adopt_term(prev, rx->term))) {
-		note_event(rx, RAFT_EV_CONTENDED, prev, prev, 0);
+	if (settle_response_term(rx, &next))
 		return XDP_DROP;
-	}
-	if (next != prev) {
-		note_event(rx, RAFT_EV_TERM_ADOPTED, prev, next, 0);
-		return XDP_DROP;
-	}
 	if (rx->term != hard_term(next) || hard_role(next) != RAFT_CANDIDATE || !rx->peer->voter)
 		return XDP_DROP;
 	if (!(rx->msg->flags & RAFT_FLAG_OK)) {
@@ -417,16 +431,10 @@ static __always_inline int on_vote_response(struct rx *rx)
 /* A leader records who acked its term and the round trip; a higher term makes it step down. */
 static __always_inline int on_heartbeat_ack(struct rx *rx)
 {
-	__u64 prev, next, echo, rtt = 0;
+	__u64 next, echo, rtt = 0;
 
-	if (HARD_CAS(rx->st, prev, next, adopt_term(prev, rx->term))) {
-		note_event(rx, RAFT_EV_CONTENDED, prev, prev, 0);
+	if (settle_response_term(rx, &next))
 		return XDP_DROP;
-	}
-	if (next != prev) {
-		note_event(rx, RAFT_EV_TERM_ADOPTED, prev, next, 0);
-		return XDP_DROP;
-	}
 	if (!(rx->msg->flags & RAFT_FLAG_OK) || rx->term != hard_term(next) ||
 	    hard_role(next) != RAFT_LEADER)
 		return XDP_DROP;

@@ -145,10 +145,11 @@ struct raft_event {
 	__u64 prev_term;	/* term before: lower than term means the message's term was adopted */
 	__u64 value;
 	__u32 peer_id;
-	__u8 type;		/* enum raft_event_type */
-	__u8 msg_type;		/* enum raft_msg_type that caused it */
-	__u8 role;		/* enum raft_role after */
-	__u8 prev_role;		/* enum raft_role before */
+	/* One byte each; declared as enum bitfields so BTF readers decode them by name. */
+	enum raft_event_type type:8;
+	enum raft_msg_type msg_type:8;	/* the message that caused it */
+	enum raft_role role:8;		/* after */
+	enum raft_role prev_role:8;	/* before */
 };
 
 /* Value of the one-entry array "raft_stats": packet counters, incremented atomically. */
