@@ -1,0 +1,66 @@
+/**
+ * The one interface both dataplanes implement (hashicorp/raft's Transport habit): `xdp`, where
+ * the kernel answers VoteRequests and Heartbeats and counts responses while Node sends requests
+ * and reads kernel events, and `userspace`, where Node answers everything over a UDP socket.
+ * Both put the same bytes on the wire (wire.ts), so a cluster may mix them.
+ */
+import type {HardStateStore, Message} from '../raft/types.js'
+
+/** A cluster member or learner: its node id and IPv4 address. */
+export interface PeerAddress {
+  id: number
+  addr: string
+}
+
+/** Everything a dataplane needs to know about its node and cluster. */
+export interface DataplaneOptions {
+  /** The interface the node's address lives on (xdp attaches here). */
+  iface: string
+  self: PeerAddress
+  /** Voting members, self included. */
+  members: PeerAddress[]
+  /** Non-voting followers: receive heartbeats, never counted (HTTP API POST /followers). */
+  learners: PeerAddress[]
+  /** UDP port of the raft protocol on every node. */
+  port: number
+  clusterId: number
+}
+
+/**
+ * What a dataplane reports to the node driver, one event type for both implementations.
+ * Times are the monotonic clock in ms (process.hrtime / bpf_ktime_get_ns, the same clock).
+ */
+export type DataplaneEvent =
+  /** userspace: a valid message from a member arrived; the driver steps the state machine with it. */
+  | {kind: 'message'; message: Message; atMs: number}
+  /** xdp: the kernel granted a vote or accepted a heartbeat (election timer reset). */
+  | {kind: 'timer-reset'; atMs: number; leaderId?: number}
+  /** xdp: the kernel recorded a successful HeartbeatAck from a peer. */
+  | {kind: 'ack'; peerId: number; atMs: number; rttNs: bigint}
+  /** xdp: the kernel handled a VoteResponse for the current candidacy. */
+  | {kind: 'vote-response'; peerId: number; term: bigint; granted: boolean; atMs: number}
+  /** xdp: the kernel changed the hard state (term adopted, quorum reached): reconcile now. */
+  | {kind: 'state-changed'; atMs: number}
+  /** xdp: the kernel refused a term above the persisted term limit (rule 8 durability). */
+  | {kind: 'term-limit'; term: bigint; atMs: number}
+  /** xdp: a decoded struct raft_event, for logs and metrics. */
+  | {kind: 'kernel'; event: Record<string, number | bigint | string>; atMs: number}
+
+/** One dataplane of one node. */
+export interface Dataplane {
+  readonly kind: 'xdp' | 'userspace'
+  /** The hard state the state machine changes by compare-and-swap (shared with the kernel in xdp). */
+  readonly store: HardStateStore
+  /** Opens sockets (and, for xdp, attaches and configures the program); events flow from here on. */
+  start(onEvent: (event: DataplaneEvent) => void): Promise<void>
+  /** Sends one message to a member or learner (requests; in userspace also the replies). */
+  send(to: PeerAddress, message: Message): void
+  /** While crashed, every inbound raft message is dropped (xdp: in the kernel) and nothing is sent. */
+  setCrashed(crashed: boolean): void
+  /** Replaces the set of learners (xdp: in the peers map, as non-voters). */
+  setLearners(learners: PeerAddress[]): void
+  /** xdp: raises the kernel's term limit once the driver has persisted it; userspace: no-op. */
+  setTermLimit(limit: bigint): void
+  /** Stops; xdp detaches only what start() attached and leaves pinned state. Idempotent. */
+  close(): Promise<void>
+}
