@@ -7,7 +7,7 @@
  * namespace the directory is /sys/fs/bpf/raftctl/netns-<name>/<iface>/: two nodes'
  * eth0 in two namespaces never share (and overwrite) one term and vote.
  */
-import {existsSync, readdirSync, rmSync, statSync, statfsSync} from 'node:fs'
+import {existsSync, readdirSync, rmSync, rmdirSync, statSync, statfsSync} from 'node:fs'
 import {join} from 'node:path'
 import {RaftctlError} from '../../errors.js'
 
@@ -46,9 +46,16 @@ export function pinnedInterfaces(): string[] {
   return existsSync(base) ? readdirSync(base).filter((name) => !name.startsWith(NETNS_PREFIX)).sort() : []
 }
 
-/** Removes an interface's pins (program, rodata, maps) and its directory. */
+/** Removes an interface's pins (program, rodata, maps) and its directory, and parents left empty. */
 export function removePins(iface: string): void {
   rmSync(pinPaths(iface).root, {recursive: true, force: true})
+  for (const dir of [namespacePinBase(), PIN_BASE]) {
+    try {
+      rmdirSync(dir)
+    } catch {
+      // not empty (another interface or namespace still pinned) or already gone: keep it
+    }
+  }
 }
 
 /** Throws a clear error unless bpffs is mounted where raftctl pins. */
