@@ -96,7 +96,8 @@ struct rx {
 
 static __always_inline __u64 hard_pack(__u64 term, __u32 voted_for, __u32 role)
 {
-	return term | ((__u64)voted_for << RAFT_VOTED_SHIFT) | ((__u64)role << RAFT_ROLE_SHIFT);
+	return (term & RAFT_MAX_TERM) | ((__u64)(voted_for & RAFT_MAX_NODE_ID) << RAFT_VOTED_SHIFT) |
+	       ((__u64)role << RAFT_ROLE_SHIFT);
 }
 
 static __always_inline __u64 hard_term(__u64 w)
@@ -158,6 +159,34 @@ static __always_inline int parse_iphdr(struct cursor *c, struct iphdr **iph)
 	*iph = h;
 	c->pos += hdr_len;
 	return h->protocol;
+}
+
+/*
+ * The IPv4 header checksum, options included: the stack would drop a corrupt header, so a raft
+ * message behind one must not change state either. (The UDP checksum cannot be checked here:
+ * locally sent packets on veth carry only a partial one.)
+ */
+static __always_inline int ip_checksum_ok(struct iphdr *iph, void *end)
+{
+	__u16 *word = (__u16 *)iph;
+	__u32 *option = (__u32 *)(iph + 1);
+	__u32 sum = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < (int)sizeof(*iph) / 2; i++)
+		sum += word[i];
+	for (i = 0; i < 10 && i < iph->ihl - 5; i++) {	/* options: at most 10 words of 4 bytes */
+		/* keep the bounds check on the pointer itself, as the verifier wants it */
+		asm volatile("" : "+r"(option));
+		if ((void *)(option + 1) > end)
+			return 0;
+		sum += (*option & 0xffff) + (*option >> 16);
+		option++;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 static __always_inline int parse_udphdr(struct cursor *c, struct udphdr **udp)
@@ -373,12 +402,12 @@ static __always_inline int settle_response_term(struct rx *rx, __u64 *w)
 
 /*
  * Count one member's vote for `term` in the tally word; returns the number of votes counted for
- * that term (self included), or 0 if the tally moved on meanwhile.
+ * that term (self included), or 0 if contention outlasted CAS_TRIES.
  */
 static __always_inline __u32 count_vote(struct raft_state *st, struct raft_config *cfg,
 					 struct raft_peer *peer, __u64 term)
 {
-	__u64 tag = term & 0xffff, self_bit, bit, prev, next;
+	__u64 self_bit, bit, prev, next;
 	int i;
 
 	if (peer->index >= RAFT_MAX_MEMBERS || cfg->self_index >= RAFT_MAX_MEMBERS)
@@ -387,12 +416,12 @@ static __always_inline __u32 count_vote(struct raft_state *st, struct raft_confi
 	self_bit = 1ULL << cfg->self_index;
 	for (i = 0; i < CAS_TRIES; i++) {
 		prev = READ_ONCE(st->tally.word);
-		if (prev >> RAFT_TALLY_TAG_SHIFT == tag)
+		if (prev >> RAFT_TALLY_TERM_SHIFT == term)
 			next = prev | bit;
-		else	/* the first vote of a new term resets the tally */
-			next = (tag << RAFT_TALLY_TAG_SHIFT) | self_bit | bit;
+		else	/* the first vote of a new term starts a fresh tally */
+			next = (term << RAFT_TALLY_TERM_SHIFT) | self_bit | bit;
 		if (next == prev || __sync_val_compare_and_swap(&st->tally.word, prev, next) == prev)
-			return __builtin_popcountll(next & ((1ULL << RAFT_TALLY_TAG_SHIFT) - 1));
+			return __builtin_popcountll(next & ((1ULL << RAFT_TALLY_TERM_SHIFT) - 1));
 	}
 	return 0;
 }
@@ -474,28 +503,38 @@ int raft_xdp(struct xdp_md *ctx)
 		goto out;
 	if (parse_udphdr(&c, &udp) != raft_port)
 		goto out;
+	rx.st = bpf_map_lookup_elem(&raft_state, &zero);
+	rx.cfg = bpf_map_lookup_elem(&raft_config, &zero);
+	if (!rx.st || !rx.cfg)
+		goto out;
+	/* Frames for other hosts (flooded by a bridge, broadcast) are not ours to answer. */
+	if (rx.cfg->node_id && iph->daddr != rx.cfg->self_addr)
+		goto out;
 
 	/* From here on the frame is addressed to us: anything wrong with it is dropped. */
 	action = XDP_DROP;
 	counter = &stats->malformed;
+	if (!ip_checksum_ok(iph, c.end))
+		goto out;
 	rx.msg = parse_raft_msg(&c, iph, udp);
 	if (!rx.msg)
 		goto out;
 	rx.term = bpf_be64_to_cpu(rx.msg->term);
 	rx.sender = bpf_ntohl(rx.msg->sender_id);
-	if (rx.term > RAFT_MAX_TERM || rx.msg->type < RAFT_MSG_VOTE_REQUEST ||
-	    rx.msg->type > RAFT_MSG_HEARTBEAT_ACK)
+	if (rx.term > RAFT_MAX_TERM || rx.sender > RAFT_MAX_NODE_ID ||
+	    rx.msg->type < RAFT_MSG_VOTE_REQUEST || rx.msg->type > RAFT_MSG_HEARTBEAT_ACK)
 		goto out;
 
 	counter = &stats->foreign;
-	rx.st = bpf_map_lookup_elem(&raft_state, &zero);
-	rx.cfg = bpf_map_lookup_elem(&raft_config, &zero);
-	if (!rx.st || !rx.cfg || !rx.cfg->node_id)
+	if (!rx.cfg->node_id || !rx.cfg->cluster_size)
 		goto out;
 	key.addr = iph->saddr;
 	rx.peer = bpf_map_lookup_elem(&raft_peers, &key);
 	if (bpf_ntohl(rx.msg->cluster_id) != raft_cluster_id || !rx.peer ||
 	    rx.peer->node_id != rx.sender || rx.sender == rx.cfg->node_id)
+		goto out;
+	/* A learner never campaigns or leads: only its acks are heard. */
+	if (!rx.peer->voter && rx.msg->type != RAFT_MSG_HEARTBEAT_ACK)
 		goto out;
 
 	counter = &stats->crashed;

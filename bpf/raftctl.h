@@ -73,15 +73,17 @@ union raft_hard {
 };
 
 /*
- * Votes counted by a candidate: a bit per member index, tagged with the low 16 bits of the
- * term it counts for. The program resets it when the tag is stale, so userspace never has to.
+ * Votes counted by a candidate: a bit per voting member index, tagged with the full term it
+ * counts for. The program starts a fresh tally when the term differs, so userspace never has
+ * to reset it and a vote of one term can never count in another. 46 bits of term leave 18 for
+ * voters: a Raft cluster has at most 18 voting members here (learners need no bit).
  */
-#define RAFT_MAX_MEMBERS	48
-#define RAFT_TALLY_TAG_SHIFT	48
+#define RAFT_MAX_MEMBERS	18
+#define RAFT_TALLY_TERM_SHIFT	18
 
 struct raft_tally_fields {
-	__u64 voters:48;	/* bit i = member with index i granted */
-	__u64 term_tag:16;
+	__u64 voters:18;	/* bit i = member with index i granted */
+	__u64 term:46;
 };
 
 union raft_tally {
@@ -104,7 +106,7 @@ struct raft_config {
 	__u32 node_id;		/* this node, 1..65535; 0 = not configured: every raft packet is dropped */
 	__u32 cluster_size;	/* voting members, this node included; quorum = size / 2 + 1 */
 	__u32 self_index;	/* this node's bit in the tally */
-	__u32 _pad;
+	__be32 self_addr;	/* this node's IPv4 address: frames to other addresses are not ours */
 	__u64 term_limit;	/* 0 = none; else terms above it are refused until userspace raises it */
 };
 
@@ -116,7 +118,7 @@ struct raft_peer_key {
 struct raft_peer {
 	__u32 node_id;
 	__u32 index;		/* bit in the tally, < RAFT_MAX_MEMBERS */
-	__u32 voter;		/* 0 = learner: receives heartbeats, never counted */
+	__u32 voter;		/* 0 = learner: only its HeartbeatAcks are heard, never counted */
 	__u32 _pad;
 	__u64 last_ack_ktime_ns;	/* last successful HeartbeatAck from this peer */
 	__u64 rtt_ns;			/* round trip of that ack, measured with the echoed send time */

@@ -4,7 +4,8 @@
  * it as a valid raft message from a member.
  */
 import {decodeMessage, RAFT_DEFAULT_PORT, RAFT_MSG_BYTES, type WireMessage} from '../../src/dataplane/wire.js'
-import {CLUSTER_ID, MEMBER_IDS, SELF_ID} from './harness.js'
+import {internetChecksum} from './frames.js'
+import {CLUSTER_ID, LEARNER_ID, MEMBER_IDS, NODE_CONFIG, SELF_ID} from './harness.js'
 
 export type Verdict = {kind: 'pass'} | {kind: 'drop'} | {kind: 'valid'; message: WireMessage}
 
@@ -29,14 +30,17 @@ export function classify(frame: Buffer): Verdict {
   if (frame[offset + 9] !== 17) return pass
   const udp = offset + ihl
   if (frame.length < udp + 8 || frame.readUInt16BE(udp + 2) !== RAFT_DEFAULT_PORT) return pass
+  if ([...frame.subarray(offset + 16, offset + 20)].join('.') !== NODE_CONFIG.selfAddr) return pass
 
+  if (internetChecksum(frame.subarray(offset, offset + ihl)) !== 0) return drop
   if (frame.length < udp + 8 + RAFT_MSG_BYTES) return drop
   if (frame.readUInt16BE(udp + 4) !== 8 + RAFT_MSG_BYTES) return drop
   if (frame.readUInt16BE(offset + 2) !== ihl + 8 + RAFT_MSG_BYTES) return drop
   const message = decodeMessage(frame.subarray(udp + 8, udp + 8 + RAFT_MSG_BYTES))
   if (!message) return drop
   const srcHost = frame.readUInt32BE(offset + 12)
-  const fromMember = MEMBER_IDS.includes(message.senderId) && srcHost === (0x0a000000 | message.senderId)
-  if (message.clusterId !== CLUSTER_ID || !fromMember || message.senderId === SELF_ID) return drop
+  const known = [...MEMBER_IDS, LEARNER_ID].includes(message.senderId) && srcHost === (0x0a000000 | message.senderId)
+  if (message.clusterId !== CLUSTER_ID || !known || message.senderId === SELF_ID) return drop
+  if (message.senderId === LEARNER_ID && message.type !== 'HeartbeatAck') return drop
   return {kind: 'valid', message}
 }

@@ -32,7 +32,7 @@ function randomMessage(rng: Rng): WireMessage {
     type: rng.pick(types),
     flag: rng.next() < 0.5,
     clusterId: rng.next() < 0.9 ? CLUSTER_ID : rng.int(16),
-    senderId: rng.pick([1, 2, 3, 4, 5, 9, 0, 65535]),
+    senderId: rng.pick([1, 2, 3, 4, 5, 6, 9, 0, 65535, 65537]),
     term: rng.pick([0n, 1n, 5n, 6n, 7n, BigInt(rng.int(1000)), RAFT_MAX_TERM, RAFT_MAX_TERM + 1n, 2n ** 64n - 1n]),
     echo: BigInt(rng.int(2 ** 31)),
   }
@@ -48,6 +48,7 @@ function randomSpec(rng: Rng): Partial<FrameSpec> {
   if (rng.next() < 0.05) spec.ipTotalLength = rng.int(100)
   if (rng.next() < 0.05) spec.protocol = rng.pick([6, 1, 17])
   if (rng.next() < 0.1) spec.padTo = 60 + rng.int(64)
+  if (rng.next() < 0.05) spec.dstIp = rng.pick(['10.0.0.2', '10.0.0.255', '255.255.255.255', '224.0.0.1'])
   return spec
 }
 

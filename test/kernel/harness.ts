@@ -18,6 +18,10 @@ export const CLUSTER_ID = 7
 export const SELF_ID = 1
 export const MEMBER_IDS = [1, 2, 3, 4, 5]
 export const NON_MEMBER_ID = 9
+/** A non-voting follower at 10.0.0.6: only its acks count for anything. */
+export const LEARNER_ID = 6
+/** Node 1's configuration: the table's 5-member cluster, this node at 10.0.0.1. */
+export const NODE_CONFIG = {nodeId: SELF_ID, clusterSize: MEMBER_IDS.length, selfIndex: 0, selfAddr: '10.0.0.1'}
 
 /** What one frame did. */
 export interface RunResult {
@@ -54,8 +58,9 @@ export class KernelNode {
     const pinRoot = `/sys/fs/bpf/raftctl-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
     const object = await loadRaftObject({pinRoot, port: opts.port ?? 5405, clusterId: opts.clusterId ?? CLUSTER_ID})
     const maps = RaftMaps.fromObject(object)
-    maps.writeConfig({nodeId: SELF_ID, clusterSize: MEMBER_IDS.length, selfIndex: 0})
-    maps.writePeers(MEMBER_IDS.map((id) => ({addr: `10.0.0.${id}`, nodeId: id, index: id - 1, voter: true})))
+    maps.writeConfig(NODE_CONFIG)
+    maps.writePeers([...MEMBER_IDS.map((id) => ({addr: `10.0.0.${id}`, nodeId: id, index: id - 1, voter: true})),
+      {addr: `10.0.0.${LEARNER_ID}`, nodeId: LEARNER_ID, index: 0, voter: false}])
     return new KernelNode(object, object.program('raft_xdp'), maps, pinRoot)
   }
 
@@ -64,7 +69,7 @@ export class KernelNode {
     const state = this.maps.map('raft_state')
     state.update(Buffer.alloc(4), Buffer.alloc(state.valueSize))
     if (!this.store.compareAndSwap(this.store.load(), hard)) throw new Error('reset lost a CAS race')
-    const voters = [SELF_ID, ...votesBefore].reduce((mask, id) => mask | (1n << BigInt(id - 1)), 0n)
+    const voters = [SELF_ID, ...votesBefore].reduce((mask, id) => mask | (1 << (id - 1)), 0)
     if (votesBefore.length) this.maps.writeTally(voters, hard.term)
     this.events.length = 0
   }

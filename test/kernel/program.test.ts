@@ -5,7 +5,7 @@ import {decode} from '../../src/bpf/index.js'
 import {RAFT_MAX_TERM, encodeMessage, type WireMessage} from '../../src/dataplane/wire.js'
 import type {HardState} from '../../src/raft/types.js'
 import {buildFrame, parseFrame, raftFrame, type FrameSpec} from './frames.js'
-import {CLUSTER_ID, KernelNode, XDP_DROP, XDP_PASS, XDP_TX} from './harness.js'
+import {CLUSTER_ID, KernelNode, NODE_CONFIG, XDP_DROP, XDP_PASS, XDP_TX} from './harness.js'
 
 const follower: HardState = {term: 5n, votedFor: 0, role: 'follower'}
 
@@ -47,6 +47,8 @@ describe('XDP program', () => {
       ['a later fragment', {fragment: 0x0010}],
       ['IPv4 ethertype with IP version 6', {ipVersion: 6}],
       ['three VLAN tags (deeper than we parse)', {vlanIds: [1, 2, 3]}],
+      ['a raft message for another host (flooded by a bridge)', {dstIp: '10.0.0.3'}],
+      ['a raft message to the broadcast address', {dstIp: '255.255.255.255'}],
     ]
     for (const [name, spec] of cases) {
       test(name, () => expectUntouched(buildFrame({...spec, payload}), XDP_PASS, 'passed'))
@@ -74,6 +76,12 @@ describe('XDP program', () => {
       ['reserved message type (PreVote)', bad((p) => p.writeUInt8(5, 3))],
       ['term beyond 46 bits', bad((p) => p.writeBigUInt64BE(RAFT_MAX_TERM + 1n, 16))],
       ['huge term', bad((p) => p.writeBigUInt64BE(0xffffffffffffffffn, 16))],
+      ['a sender id beyond 16 bits', bad((p) => p.writeUInt32BE(0x10002, 12))],
+      ['a corrupt IP header checksum', (() => {
+        const frame = raftFrame(vote())
+        frame.writeUInt16BE(frame.readUInt16BE(24) ^ 0x0101, 24)
+        return frame
+      })()],
     ]
     for (const [name, frame] of cases) test(name, () => expectUntouched(frame, XDP_DROP, 'malformed'))
   })
@@ -84,15 +92,17 @@ describe('XDP program', () => {
       ['a sender that is not a member', raftFrame(vote({senderId: 9}))],
       ['a member address claiming another node id', raftFrame(vote({senderId: 3}), {srcIp: '10.0.0.2'})],
       ['our own node id', raftFrame(vote({senderId: 1}))],
+      ['a VoteRequest from a learner', raftFrame(vote({senderId: 6}))],
+      ['a Heartbeat from a learner', raftFrame({...vote({senderId: 6}), type: 'Heartbeat'})],
     ]
     for (const [name, frame] of cases) test(name, () => expectUntouched(frame, XDP_DROP, 'foreign'))
 
     test('everything while the node is not configured', async () => {
-      node.maps.writeConfig({nodeId: 0, clusterSize: 0, selfIndex: 0})
+      node.maps.clearConfig()
       try {
         await expectUntouched(raftFrame(vote()), XDP_DROP, 'foreign')
       } finally {
-        node.maps.writeConfig({nodeId: 1, clusterSize: 5, selfIndex: 0})
+        node.maps.writeConfig(NODE_CONFIG)
       }
     })
   })
@@ -105,14 +115,14 @@ describe('XDP program', () => {
   })
 
   test('refuses a term above the term limit and reports it', async () => {
-    node.maps.writeConfig({nodeId: 1, clusterSize: 5, selfIndex: 0, termLimit: 5n})
+    node.maps.writeConfig({...NODE_CONFIG, termLimit: 5n})
     try {
       await expectUntouched(raftFrame(vote({term: 6n})), XDP_DROP, 'refused')
       const [event] = await node.waitForEvents(1)
       assert.equal(event.type, 'RAFT_EV_TERM_LIMIT')
       assert.equal(event.value, 6n)
     } finally {
-      node.maps.writeConfig({nodeId: 1, clusterSize: 5, selfIndex: 0})
+      node.maps.writeConfig(NODE_CONFIG)
     }
   })
 
@@ -176,6 +186,26 @@ describe('XDP program', () => {
     assert.deepEqual([event.type, event.value], ['RAFT_EV_ACK_RECEIVED', peer.rttNs])
   })
 
+  test('a learner\'s ack is recorded for the followers view, never counted', async () => {
+    node.reset({term: 5n, votedFor: 1, role: 'leader'})
+    const result = await node.run(raftFrame({...vote({senderId: 6}), type: 'HeartbeatAck', term: 5n, flag: true}))
+    assert.equal(result.action, XDP_DROP)
+    assert.equal(node.maps.readPeers().find((p) => p.nodeId === 6)!.acks, 1n)
+    assert.deepEqual(node.store.load(), {term: 5n, votedFor: 1, role: 'leader'})
+  })
+
+  test('a vote counted in one term never counts in another, however far apart', async () => {
+    const granted = (senderId: number, term: bigint) =>
+      raftFrame({...vote({senderId, term}), type: 'VoteResponse', flag: true})
+    node.reset({term: 6n, votedFor: 1, role: 'candidate'})
+    await node.run(granted(2, 6n))
+    // 65536 terms later the low 16 bits of the term are the same again
+    assert.ok(node.store.compareAndSwap(node.store.load(), {term: 6n + 65536n, votedFor: 1, role: 'candidate'}))
+    await node.run(granted(3, 6n + 65536n))
+    assert.equal(node.store.load().role, 'candidate', 'two votes of five are no majority')
+    assert.deepEqual(node.maps.readState().tally, {voters: 0b101, term: 6n + 65536n})
+  })
+
   test('a candidate becomes leader on the quorum-making vote and says so once', async () => {
     node.reset({term: 6n, votedFor: 1, role: 'candidate'})
     const granted = (senderId: number) => raftFrame({...vote({senderId}), type: 'VoteResponse', flag: true})
@@ -189,4 +219,42 @@ describe('XDP program', () => {
     assert.deepEqual(events.map((e) => [e.type, e.value]),
       [['RAFT_EV_VOTE_COUNTED', 2n], ['RAFT_EV_VOTE_COUNTED', 2n], ['RAFT_EV_QUORUM_REACHED', 3n]])
   })
+})
+
+describe('configuration written for the program', () => {
+  let node: KernelNode
+  before(async () => {
+    node = await KernelNode.load()
+  })
+  after(() => node?.close())
+
+  const badConfigs: Array<[string, Partial<typeof NODE_CONFIG>, RegExp]> = [
+    ['node id 0', {nodeId: 0}, /node id must be a whole number from 1 to 65535/],
+    ['node id beyond 16 bits', {nodeId: 65537}, /node id must be/],
+    ['cluster size 0', {clusterSize: 0}, /cluster size must be a whole number from 1 to 18/],
+    ['more voters than the tally has bits', {clusterSize: 19}, /cluster size/],
+    ['self index outside the cluster', {selfIndex: 5}, /self index must be a whole number from 0 to 4/],
+    ['a bad address', {selfAddr: '10.0.0'}, /not an IPv4 address/],
+  ]
+  for (const [name, change, message] of badConfigs) {
+    test(`refuses ${name}`, () => {
+      assert.throws(() => node.maps.writeConfig({...NODE_CONFIG, ...change}), message)
+      assert.deepEqual(node.maps.readConfig().nodeId, NODE_CONFIG.nodeId, 'the old config stays')
+    })
+  }
+
+  const peer = (addr: string, nodeId: number, index: number, voter = true) => ({addr, nodeId, index, voter})
+  const badPeers: Array<[string, ReturnType<typeof peer>[], RegExp]> = [
+    ['a duplicate address', [peer('10.0.0.2', 2, 1), peer('10.0.0.2', 3, 2)], /listed twice/],
+    ['a duplicate node id', [peer('10.0.0.2', 2, 1), peer('10.0.0.3', 2, 2)], /node id 2 is given to two peers/],
+    ['two voters on one tally bit', [peer('10.0.0.2', 2, 1), peer('10.0.0.3', 3, 1)], /tally index 1 is given to two voters/],
+    ['a tally index beyond 18 voters', [peer('10.0.0.2', 2, 18)], /tally index of 10.0.0.2/],
+    ['a node id beyond 16 bits', [peer('10.0.0.2', 65537, 1)], /node id of 10.0.0.2/],
+  ]
+  for (const [name, peers, message] of badPeers) {
+    test(`refuses peers with ${name}`, () => {
+      assert.throws(() => node.maps.writePeers(peers), message)
+      assert.equal(node.maps.readPeers().length, 6, 'the old peers stay')
+    })
+  }
 })

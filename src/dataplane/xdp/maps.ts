@@ -11,12 +11,50 @@ import {MAP_NAMES, pinPaths, type MapName} from './pins.js'
 
 const ZERO_KEY = Buffer.alloc(4)
 
+/** Voting members the tally word has bits for (bpf/raftctl.h RAFT_MAX_MEMBERS). */
+export const MAX_VOTING_MEMBERS = 18
+/** Node ids fit in 16 bits of the hard-state word; 0 means none. */
+const MAX_NODE_ID = 0xffff
+
 /** struct raft_config, as userspace writes it. */
 export interface NodeConfig {
   nodeId: number
   clusterSize: number
   selfIndex: number
+  /** This node's IPv4 address: raft frames to any other address are not answered. */
+  selfAddr: string
   termLimit?: bigint
+}
+
+function requireRange(what: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RaftctlError(`${what} must be a whole number from ${min} to ${max}, not ${value}`)
+  }
+}
+
+/** Checks a configuration before the kernel acts on it: the program trusts these values. */
+export function validateNodeConfig(config: NodeConfig): void {
+  requireRange('node id', config.nodeId, 1, MAX_NODE_ID)
+  requireRange('cluster size', config.clusterSize, 1, MAX_VOTING_MEMBERS)
+  requireRange('self index', config.selfIndex, 0, config.clusterSize - 1)
+  ipv4Bytes(config.selfAddr)
+}
+
+/** Checks a peer list: ids and addresses unique, voters' indices distinct and within the tally. */
+export function validatePeers(peers: PeerEntry[]): void {
+  const seen = {addr: new Set<string>(), id: new Set<number>(), index: new Set<number>()}
+  for (const peer of peers) {
+    ipv4Bytes(peer.addr)
+    requireRange(`node id of ${peer.addr}`, peer.nodeId, 1, MAX_NODE_ID)
+    if (seen.addr.has(peer.addr)) throw new RaftctlError(`peer ${peer.addr} is listed twice; list each address once`)
+    if (seen.id.has(peer.nodeId)) throw new RaftctlError(`node id ${peer.nodeId} is given to two peers; ids must be unique`)
+    seen.addr.add(peer.addr)
+    seen.id.add(peer.nodeId)
+    if (!peer.voter) continue
+    requireRange(`tally index of ${peer.addr}`, peer.index, 0, MAX_VOTING_MEMBERS - 1)
+    if (seen.index.has(peer.index)) throw new RaftctlError(`tally index ${peer.index} is given to two voters`)
+    seen.index.add(peer.index)
+  }
 }
 
 /** One entry of raft_peers: a member (voter) or a learner, by IPv4 address. */
@@ -34,8 +72,8 @@ export interface NodeState {
   crashed: boolean
   timerResetKtimeNs: bigint
   leaderHeardKtimeNs: bigint
-  /** Voters counted by a candidate (bit per member index) and the low 16 bits of their term. */
-  tally: {voters: bigint; termTag: number}
+  /** Voters counted by a candidate (bit per member index) and the term they were counted in. */
+  tally: {voters: number; term: bigint}
 }
 
 /** A peer's record with the ack statistics the kernel keeps. */
@@ -104,7 +142,7 @@ export class RaftMaps {
   readState(): NodeState {
     const state = this.maps.raft_state
     const raw = decode(this.layout(state), state.lookup(ZERO_KEY)!) as {
-      hard: {word: bigint}; tally: {f: {voters: bigint | number; term_tag: number}}
+      hard: {word: bigint}; tally: {f: {voters: number; term: bigint | number}}
       timer_reset_ktime_ns: bigint; leader_heard_ktime_ns: bigint; leader_id: number; crashed: number
     }
     return {
@@ -113,7 +151,7 @@ export class RaftMaps {
       crashed: raw.crashed !== 0,
       timerResetKtimeNs: raw.timer_reset_ktime_ns,
       leaderHeardKtimeNs: raw.leader_heard_ktime_ns,
-      tally: {voters: BigInt(raw.tally.f.voters), termTag: raw.tally.f.term_tag},
+      tally: {voters: raw.tally.f.voters, term: BigInt(raw.tally.f.term)},
     }
   }
 
@@ -122,33 +160,47 @@ export class RaftMaps {
     this.mappedState().storeU32(this.offsetInState('crashed'), crashed ? 1 : 0)
   }
 
-  /** Writes the tally word directly (tests and userspace candidacy). */
-  writeTally(voters: bigint, term: bigint): void {
-    this.mappedState().storeU64(this.offsetInState('tally.word'), ((term & 0xffffn) << 48n) | voters)
+  /** Writes the tally word directly (tests): voters counted for `term`, a bit per member index. */
+  writeTally(voters: number, term: bigint): void {
+    this.mappedState().storeU64(this.offsetInState('tally.word'), (term << BigInt(MAX_VOTING_MEMBERS)) | BigInt(voters))
   }
 
   /** Writes raft_config. */
   writeConfig(config: NodeConfig): void {
+    validateNodeConfig(config)
     const map = this.maps.raft_config
-    map.update(ZERO_KEY, encode(this.layout(map), {
+    const value = encode(this.layout(map), {
       node_id: config.nodeId,
       cluster_size: config.clusterSize,
       self_index: config.selfIndex,
       term_limit: config.termLimit ?? 0n,
-    }))
+    })
+    // __be32: the address bytes go in as they are on the wire
+    ipv4Bytes(config.selfAddr).copy(value, fieldOffset(this.layout(map), 'self_addr').offset)
+    map.update(ZERO_KEY, value)
+  }
+
+  /** Marks the node unconfigured: the program then drops every raft frame. */
+  clearConfig(): void {
+    const map = this.maps.raft_config
+    map.update(ZERO_KEY, Buffer.alloc(map.valueSize))
   }
 
   /** Reads raft_config. */
   readConfig(): NodeConfig {
     const map = this.maps.raft_config
-    const raw = decode(this.layout(map), map.lookup(ZERO_KEY)!) as {
+    const value = map.lookup(ZERO_KEY)!
+    const raw = decode(this.layout(map), value) as {
       node_id: number; cluster_size: number; self_index: number; term_limit: bigint
     }
-    return {nodeId: raw.node_id, clusterSize: raw.cluster_size, selfIndex: raw.self_index, termLimit: raw.term_limit}
+    const addr = fieldOffset(this.layout(map), 'self_addr').offset
+    return {nodeId: raw.node_id, clusterSize: raw.cluster_size, selfIndex: raw.self_index,
+      selfAddr: [...value.subarray(addr, addr + 4)].join('.'), termLimit: raw.term_limit}
   }
 
   /** Replaces the peers map with exactly these entries. */
   writePeers(peers: PeerEntry[]): void {
+    validatePeers(peers)
     const map = this.maps.raft_peers
     const keep = new Set(peers.map((p) => ipv4Bytes(p.addr).toString('hex')))
     for (const key of map.keys()) if (!keep.has(key.toString('hex'))) map.delete(key)
