@@ -11,7 +11,7 @@ export type AttachCommandResult = AttachResult
 /** `raftctl attach`: loads the XDP program onto an interface and pins it and its maps. */
 export default class Attach extends RaftctlCommand {
   static summary = 'Attach the raftctl XDP program to a network interface.'
-  static description = `Loads build/raftctl.bpf.o with the port and cluster id fixed in it, attaches it and pins the program and its maps under /sys/fs/bpf/raftctl/<iface>/, reusing maps already pinned there so the node keeps its term and vote. Running it again with the same settings changes nothing. Another XDP program on the interface is left alone unless --force is given.`
+  static description = `Loads obj/raftctl.bpf.o (rebuilt when a source is newer) with the port and cluster id fixed in it, attaches it and pins the program and its maps under /sys/fs/bpf/raftctl/<iface>/ (/sys/fs/bpf/raftctl/netns-<name>/<iface>/ inside a named network namespace), reusing maps already pinned there so the node keeps its term and vote. Running it again with the same settings changes nothing. Another XDP program on the interface is left alone unless --force is given; --force also switches between native and generic mode and repairs damaged pins. Inside a namespace run raftctl with nsenter --net=/run/netns/NAME: ip netns exec remounts /sys and hides bpffs.`
   static examples = [
     {description: 'Attach in the best mode the driver offers, on the default port.', command: '<%= config.bin %> <%= command.id %> --iface eth0'},
     {description: 'Attach in generic (skb) mode for cluster 7 on port 6000.', command: '<%= config.bin %> <%= command.id %> -i eth0 --mode generic --port 6000 --cluster-id 7'},

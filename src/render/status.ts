@@ -16,6 +16,7 @@ export function statusPairs(s: InterfaceStatus): [string, CellText][] {
   ]
   if (!s.pinPath) return pairs
   pairs.push(['pin path', s.pinPath], ['port', s.port ?? '-'], ['cluster id', s.clusterId ?? '-'])
+  if (s.error) pairs.push(['error', s.error])
   if (!s.node) return pairs
   return [...pairs,
     ['node id', s.node.nodeId ? `n${s.node.nodeId} of ${s.node.clusterSize}` : 'not configured'],

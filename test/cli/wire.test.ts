@@ -17,9 +17,9 @@ const moduleUrl = (path: string) => pathToFileURL(join(ROOT, 'dist', 'src', path
 /** Makes the attached program node 1 of 3 with the peer as node 2, through the pinned maps. */
 const configureNode = `
 import {RaftMaps} from '${moduleUrl('dataplane/xdp/maps.js')}'
-const [iface, peerAddr] = process.argv.slice(1)
+const [iface, selfAddr, peerAddr] = process.argv.slice(1)
 const maps = RaftMaps.openPinned(iface)
-maps.writeConfig({nodeId: 1, clusterSize: 3, selfIndex: 0})
+maps.writeConfig({nodeId: 1, clusterSize: 3, selfIndex: 0, selfAddr})
 maps.writePeers([{addr: peerAddr, nodeId: 2, index: 1, voter: true}])
 maps.close()`
 
@@ -54,7 +54,7 @@ for (const mode of ['generic', 'native'] as const) {
       execIn(pair.b.netns, 'ethtool', ['-K', pair.b.iface, 'tx', 'off'])
       const attach = raftctl(['attach', '-i', pair.a.iface, '--mode', mode, '--cluster-id', String(CLUSTER_ID)], {netns: pair.a.netns})
       assert.equal(attach.status, 0, attach.stderr)
-      execIn(pair.a.netns, process.execPath, ['--input-type=module', '-e', configureNode, pair.a.iface, pair.b.addr])
+      execIn(pair.a.netns, process.execPath, ['--input-type=module', '-e', configureNode, pair.a.iface, pair.a.addr, pair.b.addr])
     })
 
     after(() => {

@@ -13,7 +13,7 @@ export type MapsDumpResult = JsonSafe<{iface: string; maps: MapSnapshot[]}>
 /** `raftctl maps dump`: the BPF maps of the attached program as tables decoded by BTF. */
 export default class MapsDump extends RaftctlCommand {
   static summary = 'Dump the BPF maps of the attached raftctl program.'
-  static description = `Reads the maps pinned under /sys/fs/bpf/raftctl/<iface>/ and shows each as a table whose columns are the BTF field names (nested fields dotted), with kernel timestamps relative to now. The ring buffer is summarised, as its records are events rather than entries. Maps: ${MAP_NAMES.join(', ')}.`
+  static description = `Reads the maps pinned under /sys/fs/bpf/raftctl/[netns-<name>/]<iface>/ and shows each as a table whose columns are the BTF field names (nested fields dotted), with kernel timestamps relative to now. The ring buffer is summarised, as its records are events rather than entries. Maps: ${MAP_NAMES.join(', ')}.`
   static examples = [
     {description: 'Every map of the only interface raftctl is attached to.', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'The peers of the node on eth0, redrawn every 500 ms.', command: '<%= config.bin %> <%= command.id %> raft_peers -i eth0 --watch --interval 500ms'},

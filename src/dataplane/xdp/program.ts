@@ -3,7 +3,7 @@
  * half-done: every failure after the first kernel change undoes what was done.
  */
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdirSync, renameSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
   BpfError,
@@ -19,8 +19,12 @@ import {
 import {RaftctlError} from '../../errors.js'
 import {packageRoot} from '../../package-root.js'
 import {RAFT_DEFAULT_PORT} from '../wire.js'
-import {pinPaths, removePins, requireBpffs} from './pins.js'
+import {withPinLock} from './lock.js'
+import {MAP_NAMES, pinPaths, removePins, requireBpffs, requireInterfaceName} from './pins.js'
 import {readAttachSettings} from './settings.js'
+
+/** The XDP program's name in bpf/raftctl.bpf.c. */
+const RAFT_PROGRAM = 'raft_xdp'
 
 /** What `attach` is asked for. */
 export interface AttachOptions {
@@ -114,53 +118,101 @@ export async function loadRaftObject(opts: {pinRoot?: string; port: number; clus
   })
 }
 
+/** The ids of raftctl programs pinned for the interface: the attached one and one pending attach. */
+export function pinnedProgramIds(iface: string): {current?: number; pending?: number} {
+  const paths = pinPaths(iface)
+  const idAt = (path: string) => {
+    if (!existsSync(path)) return undefined
+    const program = BpfProgram.openPinned(path)
+    try {
+      return program.id
+    } finally {
+      program.close()
+    }
+  }
+  return {current: idAt(paths.program), pending: idAt(paths.pending.program)}
+}
+
+/** Makes the pending pins the current ones (bpffs renames atomically). */
+function promotePendingPins(iface: string): void {
+  const paths = pinPaths(iface)
+  renameSync(paths.pending.program, paths.program)
+  renameSync(paths.pending.rodata, paths.rodata)
+}
+
+/** The settings of an attachment whose pins are all in place, or undefined when some are missing. */
+function healthySettings(iface: string) {
+  const paths = pinPaths(iface)
+  if (!MAP_NAMES.every((name) => existsSync(paths.map(name)))) return undefined
+  try {
+    return readAttachSettings(iface)
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Loads raftctl's program (reusing the interface's pinned maps, so term and vote survive),
- * attaches it and pins it. Refuses to replace another program unless `force`.
+ * attaches it and pins it. Refuses to replace another program unless `force`; also repairs an
+ * attachment whose pins were damaged or left half-made by a killed attach.
  */
 export async function attachProgram(opts: AttachOptions): Promise<AttachResult> {
+  requireInterfaceName(opts.iface)
   requireRoot('attach')
   requireBpffs()
   requireInterface(opts.iface)
-  const port = opts.port ?? RAFT_DEFAULT_PORT
-  const clusterId = opts.clusterId ?? 0
   const paths = pinPaths(opts.iface)
-  const current = queryXdp(opts.iface)
-  const ours = existsSync(paths.program) ? BpfProgram.openPinned(paths.program) : undefined
-  const replacingOurs = current.programId !== 0 && current.programId === ours?.id
-  try {
-    if (replacingOurs) {
-      const settings = readAttachSettings(opts.iface)
-      const same = settings.port === port && settings.clusterId === clusterId
+  return withPinLock(paths.root, async () => {
+    const port = opts.port ?? RAFT_DEFAULT_PORT
+    const clusterId = opts.clusterId ?? 0
+    const current = queryXdp(opts.iface)
+    const pinned = pinnedProgramIds(opts.iface)
+    if (current.programId && current.programId === pinned.pending) promotePendingPins(opts.iface) // a killed attach
+    const ours = current.programId !== 0 && (current.programId === pinned.current || current.programId === pinned.pending)
+    if (ours) {
+      const settings = healthySettings(opts.iface)
+      const same = settings?.port === port && settings?.clusterId === clusterId
       if (same && (opts.mode === 'auto' || opts.mode === current.mode)) {
-        return {iface: opts.iface, programId: ours.id, tag: ours.tag, mode: current.mode, port, clusterId,
+        const info = programInfo(current.programId)
+        return {iface: opts.iface, programId: current.programId, tag: info?.tag ?? '', mode: current.mode, port, clusterId,
           pinPath: paths.root, alreadyAttached: true, warnings: []}
       }
       if (!opts.force) {
-        throw new RaftctlError(`raftctl is already attached to ${opts.iface} (${current.mode} mode, port ${settings.port}, ` +
-          `cluster id ${settings.clusterId}); pass --force to replace it or run: raftctl detach --iface ${opts.iface}`)
+        const what = settings ? `${current.mode} mode, port ${settings.port}, cluster id ${settings.clusterId}` : 'its pins are damaged'
+        throw new RaftctlError(`raftctl is already attached to ${opts.iface} (${what}); pass --force to replace it ` +
+          `or run: raftctl detach --iface ${opts.iface}`)
       }
     } else if (current.programId && !opts.force) {
       throw new RaftctlError(`another XDP program is attached to ${opts.iface} (${describeProgram(current.programId)}, ` +
-        `${current.mode} mode); pass --force to replace it or remove it with: ip link set dev ${opts.iface} xdp off`)
+        `${current.mode} mode); pass --force to replace it or remove it with: ${removalCommand(opts.iface, current.mode)}`)
     }
-  } finally {
-    ours?.close()
-  }
-  return loadAndAttach({...opts, force: opts.force || replacingOurs}, port, clusterId)
+    return loadAndAttach({...opts, force: opts.force || ours}, port, clusterId)
+  })
 }
 
+/** The ip(8) command that takes off a program attached in `mode`. */
+function removalCommand(iface: string, mode: string): string {
+  const keyword = mode === 'generic' ? 'xdpgeneric' : mode === 'native' ? 'xdpdrv' : 'xdp'
+  return `ip link set dev ${iface} ${keyword} off`
+}
+
+/*
+ * Order matters for a kill -9 at any point: maps are pinned by the load, the new program and
+ * .rodata under pending names, then attached, then renamed into place. Whatever step a killed
+ * attach reached, the next attach or detach finds every raftctl program by its pins.
+ */
 async function loadAndAttach(opts: AttachOptions, port: number, clusterId: number): Promise<AttachResult> {
   const paths = pinPaths(opts.iface)
   const freshPins = !existsSync(paths.root)
   let loaded: BpfObject | undefined
   try {
     loaded = await loadRaftObject({pinRoot: paths.root, port, clusterId})
-    const program = loaded.program('raft_xdp')
+    const program = loaded.program(RAFT_PROGRAM)
+    for (const path of [paths.pending.program, paths.pending.rodata]) rmSync(path, {force: true})
+    program.pin(paths.pending.program)
+    rodataMap(loaded).pin(paths.pending.rodata)
     attachReplacing(opts, program)
-    for (const path of [paths.program, paths.rodata]) rmSync(path, {force: true})
-    program.pin(paths.program)
-    rodataMap(loaded).pin(paths.rodata)
+    promotePendingPins(opts.iface)
     const mode = queryXdp(opts.iface).mode
     const warnings = mode === 'native' && isVeth(opts.iface)
       ? [`native XDP_TX on a veth drops replies unless the peer of ${opts.iface} has an XDP program too ` +
@@ -169,6 +221,7 @@ async function loadAndAttach(opts: AttachOptions, port: number, clusterId: numbe
     return {iface: opts.iface, programId: program.id, tag: program.tag, mode, port, clusterId,
       pinPath: paths.root, alreadyAttached: false, warnings}
   } catch (error) {
+    for (const path of [paths.pending.program, paths.pending.rodata]) rmSync(path, {force: true})
     if (freshPins) removePins(opts.iface)
     throw attachError(opts, error)
   } finally {
@@ -240,22 +293,27 @@ export interface DetachResult {
  * Takes raftctl's program off the interface (only ours: another program is left alone) and
  * removes its pins, and with them the node's term and vote. Idempotent.
  */
-export function detachProgram(iface: string): DetachResult {
+export async function detachProgram(iface: string): Promise<DetachResult> {
+  requireInterfaceName(iface)
   requireRoot('detach')
   requireBpffs()
   const paths = pinPaths(iface)
-  const unpinned = existsSync(paths.root)
-  let detached = false
-  if (existsSync(paths.program)) {
-    const program = BpfProgram.openPinned(paths.program)
-    try {
-      detached = interfaceExists(iface) && detachXdp(iface, {expectedProgramId: program.id})
-    } finally {
-      program.close()
+  return withPinLock(paths.root, () => {
+    const unpinned = existsSync(paths.root)
+    const exists = interfaceExists(iface)
+    if (!exists && !unpinned) throw new RaftctlError(`no such interface ${iface}, and nothing pinned for it; list interfaces with: ip link`)
+    const pinned = pinnedProgramIds(iface)
+    const ids = [pinned.current, pinned.pending]
+    // raftctl's program whose pins were lost (removed by hand, or pinned in a throwaway bpffs)
+    const attached = exists ? queryXdp(iface).programId : 0
+    if (attached && !unpinned && programInfo(attached)?.name === RAFT_PROGRAM) ids.push(attached)
+    let detached = false
+    for (const id of ids) {
+      if (id !== undefined && exists) detached = detachXdp(iface, {expectedProgramId: id}) || detached
     }
-  }
-  removePins(iface)
-  return {iface, detached, unpinned}
+    removePins(iface)
+    return {iface, detached, unpinned}
+  })
 }
 
 /** Whether the interface exists in this network namespace. */

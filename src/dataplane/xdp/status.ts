@@ -3,11 +3,10 @@
  * of `xdp-loader status`, with the node's Raft view where the program is raftctl's.
  */
 import {execFileSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
-import {BpfProgram, programInfo, queryXdp} from '../../bpf/index.js'
+import {programInfo, queryXdp} from '../../bpf/index.js'
 import type {Role} from '../../raft/types.js'
 import {RaftMaps} from './maps.js'
-import {interfaceExists} from './program.js'
+import {interfaceExists, pinnedProgramIds} from './program.js'
 import {pinPaths, pinnedInterfaces} from './pins.js'
 import {readAttachSettings} from './settings.js'
 
@@ -23,6 +22,8 @@ export interface InterfaceStatus {
   raftctl: boolean
   /** Set when raftctl pins exist for this interface. */
   pinPath?: string
+  /** Why the pinned settings or Raft view could not be read (damaged pins). */
+  error?: string
   port?: number
   clusterId?: number
   node?: {
@@ -42,16 +43,6 @@ function listInterfaces(): string[] {
   return links.map((l) => l.ifname)
 }
 
-function pinnedProgramId(iface: string): number | undefined {
-  const path = pinPaths(iface).program
-  if (!existsSync(path)) return undefined
-  const program = BpfProgram.openPinned(path)
-  try {
-    return program.id
-  } finally {
-    program.close()
-  }
-}
 
 function nodeView(iface: string): InterfaceStatus['node'] {
   const maps = RaftMaps.openPinned(iface)
@@ -71,11 +62,16 @@ export function interfaceStatus(iface: string): InterfaceStatus {
   const info = xdp.programId ? programInfo(xdp.programId) : undefined
   const row: InterfaceStatus = {iface, programId: xdp.programId, programName: info?.name, tag: info?.tag,
     mode: xdp.mode, raftctl: false}
-  const pinnedId = pinnedProgramId(iface)
+  const pinnedId = pinnedProgramIds(iface).current
   if (pinnedId === undefined) return row
-  const settings = readAttachSettings(iface)
-  return {...row, raftctl: pinnedId === xdp.programId, pinPath: pinPaths(iface).root, port: settings.port,
-    clusterId: settings.clusterId, node: nodeView(iface)}
+  const pinned = {...row, raftctl: pinnedId === xdp.programId, pinPath: pinPaths(iface).root}
+  try {
+    const settings = readAttachSettings(iface)
+    return {...pinned, port: settings.port, clusterId: settings.clusterId, node: nodeView(iface)}
+  } catch (error) {
+    // one damaged attachment must not hide the others: report it on its own row
+    return {...pinned, error: `${(error as Error).message}; repair it with: raftctl attach --iface ${iface} --force`}
+  }
 }
 
 /** Status of every interface that has an XDP program or raftctl pins. */
