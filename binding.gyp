@@ -15,7 +15,10 @@
         "native/xdp.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-      "defines": ["NAPI_VERSION=8"],
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when a callback's Napi::Error cannot be thrown into JS
+      # because the environment is terminating (worker.terminate(), exit), node-addon-api drops it
+      # instead of rethrowing it as a C++ exception that unwinds into Node and std::terminates.
+      "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
       "cflags": ["<!@(pkg-config --cflags libbpf)"],

@@ -204,7 +204,7 @@ Napi::Value BpfObject::Load(const Napi::CallbackInfo& info) {
     Napi::Object object = info[2].As<Napi::Object>();
     Napi::Array names = object.GetPropertyNames();
     for (uint32_t i = 0; i < names.Length(); i++) {
-      std::string name = names.Get(i).As<Napi::String>().Utf8Value();
+      std::string name = CheckNoNul(env, names.Get(i).As<Napi::String>().Utf8Value(), "global name");
       Napi::Value value = object.Get(name);
       if (!value.IsBuffer()) throw Napi::TypeError::New(env, "global " + name + " must be a Buffer");
       auto bytes = value.As<Napi::Buffer<uint8_t>>();

@@ -34,20 +34,44 @@ class PromiseWorker : public Napi::AsyncWorker {
   std::optional<Failure> failure_;
 
  private:
+  // Runs on the JS thread once Execute() is done. The environment may be shutting down by then (a
+  // worker terminated, the process exiting with the work in flight): Node still completes the work,
+  // but JS can no longer run, so building the value or settling the promise fails and node-addon-api
+  // throws a Napi::Error. Escaping from here, it would unwind into C and std::terminate the whole
+  // process; so a promise that cannot be settled is dropped, as nothing is left to observe it.
   void OnOK() override {
     Napi::Env env = Env();
-    if (failure_) {
-      deferred_.Reject(ToError(env, *failure_).Value());
-      return;
-    }
     try {
-      deferred_.Resolve(Result(env));
+      if (failure_) {
+        Settle(false, ToError(env, *failure_).Value());
+      } else {
+        Settle(true, Result(env));
+      }
     } catch (const Napi::Error& error) {
-      deferred_.Reject(error.Value());
+      Settle(false, error.Value());
     }
   }
 
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
+  void OnError(const Napi::Error& error) override {
+    try {
+      Settle(false, error.Value());
+    } catch (const Napi::Error&) {
+      // error.Value() itself failed: the environment is going away.
+    }
+  }
+
+  /** Resolves or rejects; a failure to (the environment is going away) is ignored. */
+  void Settle(bool resolve, napi_value value) noexcept {
+    try {
+      if (resolve) {
+        deferred_.Resolve(value);
+      } else {
+        deferred_.Reject(value);
+      }
+    } catch (const Napi::Error&) {
+      // Only a terminating environment refuses to settle a promise; no JS is left to see it.
+    }
+  }
 
   Napi::Promise::Deferred deferred_;
 };

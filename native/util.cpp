@@ -56,7 +56,16 @@ std::string BpfFdKind(int fd) {
 
 std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (!info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
-  return info[i].As<Napi::String>().Utf8Value();
+  return CheckNoNul(info.Env(), info[i].As<Napi::String>().Utf8Value(), what);
+}
+
+std::string CheckNoNul(Napi::Env env, std::string value, const char* what) {
+  // Every string we take ends up as a C string (a path, an interface or object name), where an
+  // embedded NUL would silently cut it short: 'lo\0x' would name lo.
+  if (value.find('\0') != std::string::npos) {
+    throw Napi::TypeError::New(env, std::string(what) + " must not contain a NUL byte");
+  }
+  return value;
 }
 
 uint64_t IntegerArg(const Napi::CallbackInfo& info, size_t i, const char* what, uint64_t max) {

@@ -47,8 +47,11 @@ void UnpinPath(Napi::Env env, const std::string& path);
 /** What a BPF fd refers to, from its anon inode name: "bpf-prog", "bpf-map", "bpf-link", ... */
 std::string BpfFdKind(int fd);
 
-/** Argument i as a string, or a TypeError naming `what`. */
+/** Argument i as a string, or a TypeError naming `what` (also when it holds a NUL byte). */
 std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what);
+
+/** `value` unchanged, or a TypeError naming `what` when it holds a NUL byte (C strings would cut it there). */
+std::string CheckNoNul(Napi::Env env, std::string value, const char* what);
 
 /** Argument i as a non-negative integer that fits in `max`, or a TypeError/RangeError naming `what`. */
 uint64_t IntegerArg(const Napi::CallbackInfo& info, size_t i, const char* what, uint64_t max);

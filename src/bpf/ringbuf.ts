@@ -8,8 +8,14 @@ import {addon, type NativeRingBuffer} from './native.js'
 
 /**
  * Delivers each record of a BPF_MAP_TYPE_RINGBUF map to `onRecord` (a copy, in submission order).
- * An open ring buffer does not keep the process alive, and is not collected before close().
+ * An open ring buffer does not keep the process alive, and is not collected before close(); one
+ * left open when the process or worker ends is closed by the addon.
  * A read failure ends delivery and goes to `onError`, or is thrown as an uncaught exception.
+ * An exception thrown by `onRecord` or `onError` is an uncaught exception too, as from any event
+ * callback: it reaches process 'uncaughtException' listeners (the worker's 'error' event in a
+ * worker thread), or ends the process. Delivery goes on if the process survives it.
+ * Open one per map: a BPF ring buffer has a single consumer position, so several RingBuffers on
+ * one map compete for its records rather than each seeing all of them.
  */
 export class RingBuffer {
   // Open ring buffers stay reachable so garbage collection cannot stop their delivery.

@@ -8,6 +8,7 @@ import {ok, runDriver} from '../helpers/driver.js'
 import {DST_MAC, SRC_MAC, XDP_PASS, fixtureFrame} from '../helpers/frames.js'
 import {createVethNamespace} from '../helpers/netns.js'
 import {fixtureObject} from '../helpers/paths.js'
+import {assertCleanExit, runChild} from '../helpers/teardown.js'
 
 describe('BpfProgram', () => {
   let pinDir: string
@@ -85,6 +86,12 @@ describe('BpfProgram', () => {
       assert.equal(error.message, 'test-run program fx_main: invalid argument (EINVAL)')
       return true
     })
+  })
+
+  test('terminating a worker with a test-run in flight leaves the process running', () => {
+    // The run completes after the worker's environment stopped; settling its promise then used to
+    // throw out of the completion callback (std::terminate).
+    assertCleanExit(runChild('terminate-worker-during-test-run'))
   })
 
   test('pin, open the pin as a fresh handle, unpin', () => {

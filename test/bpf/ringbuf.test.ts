@@ -11,6 +11,7 @@ import {makePinDir, removePinDir} from '../helpers/bpffs.js'
 import {ok, runDriver} from '../helpers/driver.js'
 import {FX_CMD_FULL, fixtureFrame} from '../helpers/frames.js'
 import {fixtureObject, helperScript} from '../helpers/paths.js'
+import {assertCleanExit, runChild} from '../helpers/teardown.js'
 import {waitFor} from '../helpers/waiting.js'
 
 interface FxEvent {
@@ -112,6 +113,56 @@ describe('RingBuffer', () => {
     await worker.terminate()
     await exited
     assert.equal(pollThreads(), before - 1, 'the worker\'s poll thread is gone')
+  })
+
+  test('a process ends cleanly with several ring buffers left open', () => {
+    assertCleanExit(runChild('end-with-open-rings'))
+  })
+
+  test('process.exit() while records pour into several open ring buffers ends the process cleanly', () => {
+    for (let i = 0; i < 3; i++) assertCleanExit(runChild('exit-while-flowing'))
+  })
+
+  test('terminating workers whose ring buffers are receiving records leaves the process running', () => {
+    assertCleanExit(runChild('terminate-worker-while-flowing'))
+  })
+
+  test('an exception thrown by the record handler surfaces as an uncaught exception', () => {
+    const caught = runChild('throwing-handler-caught')
+    assertCleanExit(caught)
+    assert.match(caught.stdout, /^uncaught: handler failed$/m)
+    assert.doesNotMatch(caught.stderr, /DEP0168/)
+
+    const uncaught = runChild('throwing-handler-uncaught')
+    assert.equal(uncaught.signal, null, uncaught.stderr)
+    assert.equal(uncaught.status, 1, `an uncaught exception exits with status 1: ${uncaught.stdout}${uncaught.stderr}`)
+    assert.match(uncaught.stderr, /Error: handler failed/)
+    assert.doesNotMatch(uncaught.stdout, /no exception surfaced/)
+  })
+
+  test('a map takes more than 500 ring buffers (no nested epoll, whose kernel limit is 500)', async () => {
+    const count = 600
+    let records = 0
+    const rings: RingBuffer[] = []
+    try {
+      for (let i = 0; i < count; i++) rings.push(new RingBuffer(object.map('fx_events'), () => records++))
+      await object.program('fx_main').testRun(fixtureFrame())
+      // Every poll thread is alive and answers; the record went to whichever ring consumed it.
+      await Promise.all(rings.map((ring) => ring.flush()))
+      assert.ok(records >= 1, 'the record was delivered')
+    } finally {
+      for (const ring of rings) ring.close()
+    }
+  })
+
+  test('running out of file descriptors names the limit', () => {
+    const child = runChild('open-until-fd-limit', {fdLimit: 256})
+    assertCleanExit(child)
+    const {opened, error} = JSON.parse(child.stdout.split('\n')[0]) as {opened: number; error?: {name: string; message: string; code: string}}
+    assert.ok(opened > 0 && opened < 64, `opened ${opened} ring buffers under a limit of 256 fds`)
+    assert.equal(error?.name, 'BpfError')
+    assert.equal(error?.code, 'EMFILE')
+    assert.match(error!.message, /^open ring buffer fx_events: too many open files: each ring buffer holds 4 file descriptors and this process may open 256 \(RLIMIT_NOFILE\) \(EMFILE\)$/)
   })
 
   test('an open ring buffer does not keep a process alive', () => {
