@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * raftctl XDP program: answers Raft's election RPCs (Ongaro & Ousterhout, §5.2, §5.4.1)
- * in the kernel. VoteRequests and Heartbeats are answered with XDP_TX; VoteResponses and
- * HeartbeatAcks are counted here and consumed. The hard state (term, votedFor, role) is one
+ * in the kernel. VoteRequests, PreVoteRequests (thesis §9.6) and Heartbeats are answered with
+ * XDP_TX; VoteResponses and HeartbeatAcks are counted here and consumed; PreVoteResponses are
+ * passed up to raftctl's socket, which runs the pre-vote. The hard state (term, votedFor, role) is one
  * word in an mmapable array, changed only by compare-and-swap so that the raftctl process,
  * which runs the timers, can change it too without ever losing an update.
  */
@@ -381,6 +382,25 @@ static __always_inline int on_heartbeat(struct rx *rx, struct ethhdr *eth, struc
 }
 
 /*
+ * Thesis §9.6: a PreVote changes nothing here (no term adopted, no vote, no timer reset). Granted
+ * iff the asked term is above ours, we do not lead, and no leader was heard within the minimum
+ * election timeout (the leader lease, §4.2.3): a node cut off from a healthy leader cannot win it.
+ */
+static __always_inline int on_pre_vote_request(struct rx *rx, struct ethhdr *eth, struct iphdr *iph,
+					       struct udphdr *udp)
+{
+	__u64 heard = READ_ONCE(rx->st->leader_heard_ktime_ns);
+	__u64 w = READ_ONCE(rx->st->hard.word);
+	int leased, granted;
+
+	leased = heard && heard + rx->cfg->election_timeout_min_ns > rx->now;
+	granted = rx->term > hard_term(w) && hard_role(w) != RAFT_LEADER && !leased;
+	note_event(rx, granted ? RAFT_EV_PRE_VOTE_GRANTED : RAFT_EV_PRE_VOTE_DENIED, w, w, rx->term);
+	return send_reply(eth, iph, udp, rx, RAFT_MSG_PRE_VOTE_RESPONSE, granted ? RAFT_FLAG_OK : 0,
+			  hard_term(w));
+}
+
+/*
  * Rule 1 for a response: adopt its higher term and stop there (-1), or go on with the current
  * hard state in *w (0).
  */
@@ -477,6 +497,26 @@ static __always_inline int on_heartbeat_ack(struct rx *rx)
 	return XDP_DROP;
 }
 
+/*
+ * Pre-votes are counted by raftctl, not here: pass the response up to its socket. A refusal
+ * carries the responder's term, adopted by rule 1 first; a grant carries the responder's term
+ * too, which is at most ours (it granted a term above it), so its term never matters.
+ */
+static __always_inline int on_pre_vote_response(struct rx *rx)
+{
+	__u64 prev, next;
+
+	if (rx->msg->flags & RAFT_FLAG_OK)
+		return XDP_PASS;
+	if (HARD_CAS(rx->st, prev, next, adopt_term(prev, rx->term))) {
+		note_event(rx, RAFT_EV_CONTENDED, prev, prev, 0);
+		return XDP_DROP;
+	}
+	if (next != prev)
+		note_event(rx, RAFT_EV_TERM_ADOPTED, prev, next, 0);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int raft_xdp(struct xdp_md *ctx)
 {
@@ -522,7 +562,7 @@ int raft_xdp(struct xdp_md *ctx)
 	rx.term = bpf_be64_to_cpu(rx.msg->term);
 	rx.sender = bpf_ntohl(rx.msg->sender_id);
 	if (rx.term > RAFT_MAX_TERM || rx.sender > RAFT_MAX_NODE_ID ||
-	    rx.msg->type < RAFT_MSG_VOTE_REQUEST || rx.msg->type > RAFT_MSG_HEARTBEAT_ACK)
+	    rx.msg->type < RAFT_MSG_VOTE_REQUEST || rx.msg->type > RAFT_MSG_PRE_VOTE_RESPONSE)
 		goto out;
 
 	counter = &stats->foreign;
@@ -543,7 +583,9 @@ int raft_xdp(struct xdp_md *ctx)
 
 	counter = &stats->refused;
 	rx.now = bpf_ktime_get_ns();
-	if (rx.cfg->term_limit && rx.term > rx.cfg->term_limit) {
+	/* A PreVoteRequest changes no state, so the limit on unpersisted terms does not apply to it. */
+	if (rx.cfg->term_limit && rx.term > rx.cfg->term_limit &&
+	    rx.msg->type != RAFT_MSG_PRE_VOTE_REQUEST) {
 		__u64 w = rx.st->hard.word;
 
 		note_event(&rx, RAFT_EV_TERM_LIMIT, w, w, rx.term);
@@ -561,11 +603,17 @@ int raft_xdp(struct xdp_md *ctx)
 	case RAFT_MSG_VOTE_RESPONSE:
 		action = on_vote_response(&rx);
 		break;
+	case RAFT_MSG_PRE_VOTE_REQUEST:
+		action = on_pre_vote_request(&rx, eth, iph, udp);
+		break;
+	case RAFT_MSG_PRE_VOTE_RESPONSE:
+		action = on_pre_vote_response(&rx);
+		break;
 	default:
 		action = on_heartbeat_ack(&rx);
 		break;
 	}
-	counter = action == XDP_TX ? &stats->tx : &stats->consumed;
+	counter = action == XDP_TX ? &stats->tx : action == XDP_PASS ? &stats->to_user : &stats->consumed;
 	if (ev.type == RAFT_EV_CONTENDED)
 		counter = &stats->refused;
 out:

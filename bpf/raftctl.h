@@ -20,13 +20,15 @@ enum raft_msg_type {
 	RAFT_MSG_VOTE_RESPONSE = 2,
 	RAFT_MSG_HEARTBEAT = 3,
 	RAFT_MSG_HEARTBEAT_ACK = 4,
-	/* Reserved for later versions: PreVote (§9.6 of the Raft thesis) and leadership transfer. */
+	/* PreVote (§9.6 of the Raft thesis): term = the term the sender would campaign in. */
 	RAFT_MSG_PRE_VOTE_REQUEST = 5,
+	/* term = the responder's current term, flag = granted; counted by the sender's userspace. */
 	RAFT_MSG_PRE_VOTE_RESPONSE = 6,
+	/* Reserved for a later version: leadership transfer. */
 	RAFT_MSG_TIMEOUT_NOW = 7,
 };
 
-/* flags: VoteResponse "granted", HeartbeatAck "success". */
+/* flags: VoteResponse and PreVoteResponse "granted", HeartbeatAck "success". */
 #define RAFT_FLAG_OK	0x01
 
 /* Every raft message is exactly this header: 32 bytes of UDP payload. */
@@ -108,6 +110,7 @@ struct raft_config {
 	__u32 self_index;	/* this node's bit in the tally */
 	__be32 self_addr;	/* this node's IPv4 address: frames to other addresses are not ours */
 	__u64 term_limit;	/* 0 = none; else terms above it are refused until userspace raises it */
+	__u64 election_timeout_min_ns;	/* T: a leader heard within T holds a lease, PreVotes are denied */
 };
 
 /* Key and value of the hash "raft_peers": every member (and learner) by IPv4 address. */
@@ -139,6 +142,8 @@ enum raft_event_type {
 	RAFT_EV_ACK_RECEIVED = 9,	/* peer = follower, value = rtt in ns */
 	RAFT_EV_TERM_LIMIT = 10,	/* message refused, value = its term above term_limit */
 	RAFT_EV_CONTENDED = 11,		/* CAS retries exhausted; message dropped, sender retries */
+	RAFT_EV_PRE_VOTE_GRANTED = 12,	/* peer = pre-candidate, value = the term it asked for */
+	RAFT_EV_PRE_VOTE_DENIED = 13,	/* peer = pre-candidate, value = the term it asked for */
 };
 
 struct raft_event {
@@ -164,6 +169,7 @@ struct raft_stats {
 	__u64 foreign;		/* other cluster id, non-member or our own id */
 	__u64 crashed;		/* dropped while crash-simulated */
 	__u64 refused;		/* above term_limit, or CAS contention */
+	__u64 to_user;		/* PreVoteResponses passed up to raftctl's socket (counted there) */
 };
 
 #endif /* RAFTCTL_H */

@@ -13,7 +13,7 @@ export const RAFT_MSG_BYTES = 32
 export const RAFT_MAX_TERM = (1n << 46n) - 1n
 /** Node ids are 16 bits in the hard-state word; 0 means "none". */
 export const RAFT_MAX_NODE_ID = 0xffff
-/** The flag bit: "granted" on VoteResponse, "success" on HeartbeatAck. */
+/** The flag bit: "granted" on VoteResponse and PreVoteResponse, "success" on HeartbeatAck. */
 export const RAFT_FLAG_OK = 0x01
 
 /** Wire codes of enum raft_msg_type. */
@@ -22,6 +22,8 @@ export const messageCodes: Record<MessageType, number> = {
   VoteResponse: 2,
   Heartbeat: 3,
   HeartbeatAck: 4,
+  PreVoteRequest: 5,
+  PreVoteResponse: 6,
 }
 
 const messageTypes = new Map(Object.entries(messageCodes).map(([name, code]) => [code, name as MessageType]))

@@ -24,7 +24,14 @@ export interface RaftEventBase {
 /** One event; `kind` says which detail fields it carries. */
 export type RaftEvent = RaftEventBase &
   (
-    | {kind: 'election-timeout'; silentMs: number; fromRole: Role; sameTerm: boolean; answered?: number; quorum?: number}
+    /** `preVote`: the timeout starts a pre-vote round (§9.6) rather than a candidacy. */
+    | {kind: 'election-timeout'; silentMs: number; fromRole: Role; preVote: boolean}
+    | {kind: 'pre-vote-started'; askedTerm: bigint; peers: readonly number[]}
+    | {kind: 'pre-vote-received'; peerId: number; granted: boolean; grants: number; quorum: number}
+    /** Logged at the old term, just before became-candidate. */
+    | {kind: 'pre-vote-won'; grants: number; quorum: number}
+    /** This node answered a member's PreVoteRequest (userspace dataplane; the kernel logs its own). */
+    | {kind: 'pre-vote-answered'; peerId: number; askedTerm: bigint; granted: boolean}
     | {kind: 'became-candidate'; peers: readonly number[]}
     | {kind: 'vote-received'; peerId: number; granted: number; quorum: number; clusterSize: number}
     | {kind: 'vote-rejected'; peerId: number}

@@ -25,14 +25,22 @@ export function eventToJson(e: RaftEvent): Record<string, unknown> {
 function describe(e: RaftEvent): string {
   switch (e.kind) {
     case 'election-timeout':
-      if (e.sameTerm) {
-        const heard = `election heard from ${e.answered} of ${e.quorum} needed members in ${formatMs(e.silentMs)}`
-        return `${heard}; asking again in the same term`
+      if (e.preVote) {
+        const what = e.fromRole === 'candidate' ? 'election timed out without a quorum' : 'no communication from the leader'
+        return `${what} in ${formatMs(e.silentMs)}; asking for pre-votes`
       }
       if (e.fromRole === 'candidate') {
         return `election timed out after ${formatMs(e.silentMs)} without a quorum; starting a new election`
       }
       return `no communication from the leader in ${formatMs(e.silentMs)}; becoming a candidate`
+    case 'pre-vote-started':
+      return `asking ${e.peers.map((p) => `n${p}`).join(', ')} for pre-votes for term ${e.askedTerm}`
+    case 'pre-vote-received':
+      return `n${e.peerId} ${e.granted ? 'granted' : 'refused'} our pre-vote (${e.grants}/${e.quorum} needed)`
+    case 'pre-vote-won':
+      return `pre-vote granted by ${e.grants} members (${e.quorum} needed); becoming a candidate`
+    case 'pre-vote-answered':
+      return `${e.granted ? 'granted' : 'refused'} a pre-vote for term ${e.askedTerm} to n${e.peerId}`
     case 'became-candidate':
       if (e.peers.length === 0) return 'became candidate'
       return `became candidate; requesting votes from ${e.peers.map((p) => `n${p}`).join(', ')}`

@@ -6,7 +6,7 @@
  */
 import {type RaftConfig, type RaftConfigInput, validateRaftConfig} from './config.js'
 import type {RaftEvent, RaftEventBase, StepDownReason} from './events.js'
-import {Candidacy, Leadership} from './progress.js'
+import {Candidacy, Leadership, PreVote} from './progress.js'
 import {decide, type RuleOutcome} from './rules.js'
 import {quorumSize} from './tally.js'
 import {ElectionTimer} from './timer.js'
@@ -38,15 +38,15 @@ export interface RaftNodeOptions {
   /** Compare-and-swap attempts per decision before giving up with an Error; default 16. */
   maxCasAttempts?: number
   /**
-   * A candidate whose election was answered (granted or refused) by fewer members than a quorum,
-   * itself included, asks again in the same term instead of starting term+1: no election can succeed
-   * without answers, and an isolated node that keeps its term does not force a new election when it
-   * rejoins (SCENARIOS.md E5); the election period restarts when a quorum first answers, so a node
-   * rejoining in its leader's term hears that leader before it may move on. Needs to hear
-   * VoteResponses: step() does; an XDP driver must call noteVoteResponse() for each one the kernel
-   * handled, or split votes never resolve. Default false: always term+1 (§5.2).
+   * PreVote (Raft thesis §9.6, etcd's PreVote): on an election timeout, first ask every member
+   * whether it would vote for term+1 (PreVoteRequest), changing nothing; campaign only once a quorum,
+   * self included, said yes. A member grants only if it has not heard a leader within T (the leader
+   * lease), so a node cut off from a healthy cluster never raises its term and its return deposes
+   * no one (SCENARIOS.md E5). A round that gets no quorum by the next timeout is replaced by a new
+   * one; a heartbeat accepted (or any timer reset, or a term change) ends it. Default false: campaign
+   * at once with term+1 (the paper's §5.2).
    */
-  holdTermWhenUnheard?: boolean
+  preVote?: boolean
 }
 
 /** What a leader knows of one follower. */
@@ -95,7 +95,7 @@ export class RaftNode {
   private readonly peers: readonly number[]
   private readonly quorum: number
   private readonly maxCasAttempts: number
-  private readonly holdTerm: boolean
+  private readonly preVoteEnabled: boolean
   /** The last hard state this node acted on: only to notice what the other writer changed. */
   private seen: HardState
   private started = false
@@ -104,6 +104,10 @@ export class RaftNode {
   private readonly timer: ElectionTimer
   private candidacy: Candidacy | undefined
   private leadership: Leadership | undefined
+  /** The pre-vote round in progress (§9.6), if any: soft state, the hard state is untouched. */
+  private preVote: PreVote | undefined
+  /** When a leader's heartbeat was last accepted (ms): within T of it, PreVotes are denied (lease). */
+  private leaderHeardMs: number | undefined
 
   constructor(
     config: RaftConfigInput,
@@ -117,7 +121,7 @@ export class RaftNode {
     this.peers = this.config.members.filter((id) => id !== this.config.selfId)
     this.quorum = quorumSize(this.config.members.length)
     this.maxCasAttempts = options.maxCasAttempts ?? 16
-    this.holdTerm = options.holdTermWhenUnheard ?? false
+    this.preVoteEnabled = options.preVote ?? false
     this.seen = store.load()
     if (options.nowMs !== undefined) {
       this.clock(options.nowMs)
@@ -145,6 +149,7 @@ export class RaftNode {
   step(message: Message, nowMs: number): Ready {
     const ready = this.begin(nowMs)
     this.transact(ready, nowMs, (state) => this.apply(ready, nowMs, state, message))
+    if (this.preVote?.won()) this.campaign(ready, nowMs, this.preVote)
     return ready
   }
 
@@ -157,8 +162,11 @@ export class RaftNode {
   noteTimerReset(nowMs: number, leaderId?: number): Ready {
     const ready = this.begin(nowMs)
     if (this.seen.role !== 'leader') {
-      this.timer.reset(nowMs)
-      if (leaderId !== undefined && leaderId !== NO_NODE) this.setLeader(ready, nowMs, leaderId)
+      this.resetTimer(nowMs)
+      if (leaderId !== undefined && leaderId !== NO_NODE) {
+        this.leaderHeardMs = nowMs
+        this.setLeader(ready, nowMs, leaderId)
+      }
     }
     return ready
   }
@@ -169,10 +177,10 @@ export class RaftNode {
     if (this.peers.includes(peerId)) this.leadership?.recordAck(peerId, nowMs, echo)
   }
 
-  /** The kernel handled a VoteResponse of `term` from `peerId` (feeds holdTermWhenUnheard). */
+  /** The kernel handled a VoteResponse of `term` from `peerId`: it is not asked again (retransmits). */
   noteVoteResponse(peerId: number, term: bigint, granted: boolean, nowMs: number): void {
     this.clock(nowMs)
-    if (this.candidacy?.term === term && this.peers.includes(peerId)) this.recordVote(peerId, granted, nowMs)
+    if (this.candidacy?.term === term && this.peers.includes(peerId)) this.candidacy.record(peerId, granted)
   }
 
   /** When the driver must call tick() next (ms); -Infinity before the clock started. */
@@ -181,7 +189,9 @@ export class RaftNode {
     if (this.leadership) return Math.min(this.leadership.nextHeartbeatMs, this.checkQuorumDeadlineMs())
     const c = this.candidacy
     const retransmit = c && c.unanswered(this.peers).length > 0 ? c.nextRetransmitMs : Number.POSITIVE_INFINITY
-    return Math.min(this.timer.deadlineMs, retransmit)
+    const p = this.preVote
+    const preVoteRetransmit = p && p.ungranted(this.peers).length > 0 ? p.nextRetransmitMs : Number.POSITIVE_INFINITY
+    return Math.min(this.timer.deadlineMs, retransmit, preVoteRetransmit)
   }
 
   /** The node's current view. */
@@ -234,7 +244,7 @@ export class RaftNode {
     if (now.role !== was.role || now.term !== was.term) this.enter(ready, nowMs, was, now, {by: 'store', reason: 'store'})
     // Rule 2: a vote the other writer granted restarted the election timer there, so it does here.
     const voteChanged = now.term !== was.term || now.votedFor !== was.votedFor
-    if (voteChanged && now.votedFor !== NO_NODE && now.votedFor !== this.id) this.timer.reset(nowMs)
+    if (voteChanged && now.votedFor !== NO_NODE && now.votedFor !== this.id) this.resetTimer(nowMs)
     return now
   }
 
@@ -272,6 +282,7 @@ export class RaftNode {
     if (to.term !== from.term || from.role === 'leader') this.leaderId = NO_NODE
     this.candidacy = undefined
     this.leadership = undefined
+    this.preVote = undefined
     const {peerId, messageType} = cause
     if (from.role === 'follower') this.emit(ready, nowMs, {kind: 'term-adopted', fromTerm: from.term, peerId, messageType})
     else {
@@ -285,6 +296,7 @@ export class RaftNode {
     this.checkTransition(from, to)
     if (!this.commit(ready, from, to, cause)) return false
     this.leadership = undefined
+    this.preVote = undefined
     this.leaderId = NO_NODE
     this.candidacy = this.newCandidacy(to.term, nowMs, nowMs + this.config.heartbeatIntervalMs)
     this.timer.start(nowMs)
@@ -299,6 +311,7 @@ export class RaftNode {
     if (!this.commit(ready, from, to, cause)) return false
     const electionMs = this.candidacy ? nowMs - this.candidacy.sinceMs : 0
     this.candidacy = undefined
+    this.preVote = undefined
     this.leadership = new Leadership(nowMs, nowMs)
     this.leaderId = this.id
     const clusterSize = this.config.members.length
@@ -329,7 +342,9 @@ export class RaftNode {
   // --- messages ----------------------------------------------------------------------------------
 
   private apply(ready: Ready, nowMs: number, state: HardState, m: Message): boolean {
-    const outcome = decide({self: this.id, members: this.config.members, state, votesBefore: this.votesBefore(state), message: m})
+    const leaderHeardRecently = this.leaderHeardMs !== undefined && this.leaderHeardMs + this.config.electionTimeoutMinMs > nowMs
+    const outcome = decide({self: this.id, members: this.config.members, state, votesBefore: this.votesBefore(state),
+      leaderHeardRecently, message: m})
     if (!sameHardState(outcome.next, state) && !this.commitOutcome(ready, nowMs, state, outcome, m)) return false
     this.afterRule(ready, nowMs, outcome, m)
     return true
@@ -343,8 +358,11 @@ export class RaftNode {
   }
 
   private afterRule(ready: Ready, nowMs: number, o: RuleOutcome, m: Message): void {
-    if (o.timerReset) this.timer.reset(nowMs)
-    if (o.leaderId !== undefined) this.setLeader(ready, nowMs, o.leaderId)
+    if (o.timerReset) this.resetTimer(nowMs)
+    if (o.leaderId !== undefined) {
+      this.leaderHeardMs = nowMs
+      this.setLeader(ready, nowMs, o.leaderId)
+    }
     if (o.reply) ready.messages.push({...o.reply, from: this.id, to: m.from, echo: m.echo})
     const peerId = m.from
     switch (o.effect) {
@@ -360,17 +378,22 @@ export class RaftNode {
       case 'vote-denied':
         return this.emit(ready, nowMs, {kind: 'vote-denied', peerId, votedFor: this.seen.votedFor})
       case 'vote-counted':
-        this.recordVote(peerId, true, nowMs)
+        this.recordVote(peerId, true)
         if (o.tally) {
           const {granted, quorum, clusterSize} = o.tally
           this.emit(ready, nowMs, {kind: 'vote-received', peerId, granted, quorum, clusterSize})
         }
         return
       case 'vote-rejected':
-        this.recordVote(peerId, false, nowMs)
+        this.recordVote(peerId, false)
         return this.emit(ready, nowMs, {kind: 'vote-rejected', peerId})
       case 'ack-recorded':
         return this.leadership?.recordAck(peerId, nowMs, m.echo)
+      case 'pre-vote-granted':
+      case 'pre-vote-denied':
+        return this.emit(ready, nowMs, {kind: 'pre-vote-answered', peerId, askedTerm: m.term, granted: o.effect === 'pre-vote-granted'})
+      case 'pre-vote-response':
+        return this.recordPreVote(ready, nowMs, m)
     }
   }
 
@@ -384,26 +407,75 @@ export class RaftNode {
     if (nowMs >= this.timer.deadlineMs) return this.electionTimeout(ready, nowMs)
     const c = this.candidacy
     if (c && nowMs >= c.nextRetransmitMs) this.retransmit(ready, nowMs, c)
+    const p = this.preVote
+    if (p && nowMs >= p.nextRetransmitMs) this.retransmitPreVote(ready, nowMs, p)
   }
 
-  /** Rule 5: no word from a leader for a whole period: campaign (§5.2). */
+  /** Rule 5: no word from a leader for a whole period: campaign (§5.2), or first ask for pre-votes (§9.6). */
   private electionTimeout(ready: Ready, nowMs: number): void {
     const fromRole = this.seen.role
     const silentMs = nowMs - this.timer.periodStartMs
-    const c = this.candidacy
-    if (this.holdTerm && c && !c.heardByQuorum()) {
-      const {granted, denied, quorum} = c.tally()
-      this.emit(ready, nowMs, {kind: 'election-timeout', silentMs, fromRole, sameTerm: true, answered: granted + denied, quorum})
-      this.timer.start(nowMs)
-      return this.retransmit(ready, nowMs, c)
-    }
+    if (this.preVoteEnabled) return this.startPreVote(ready, nowMs, silentMs)
     this.transact(ready, nowMs, (state) => {
       if (state.role === 'leader' || nowMs < this.timer.deadlineMs) return true // the other writer moved first
       const to: HardState = {term: state.term + 1n, votedFor: this.id, role: 'candidate'}
-      const timeout: EventDetail = {kind: 'election-timeout', silentMs, fromRole, sameTerm: false}
+      const timeout: EventDetail = {kind: 'election-timeout', silentMs, fromRole, preVote: false}
       return this.becomeCandidate(ready, nowMs, state, to, {by: 'node', timeout})
     })
     this.winAlone(ready, nowMs)
+  }
+
+  /**
+   * §9.6: a new pre-vote round for term+1 with a new timeout draw; the hard state does not change.
+   * Our own pre-vote counts; a one-member cluster campaigns at once.
+   */
+  private startPreVote(ready: Ready, nowMs: number, silentMs: number): void {
+    const state = this.seen
+    if (state.role === 'leader') return
+    this.timer.start(nowMs)
+    const round = new PreVote(state.term + 1n, this.id, this.config.members.length, nowMs, BigInt(Math.round(nowMs * 1e6)))
+    this.preVote = round
+    this.emit(ready, nowMs, {kind: 'election-timeout', silentMs, fromRole: state.role, preVote: true})
+    if (round.won()) return this.campaign(ready, nowMs, round)
+    this.emit(ready, nowMs, {kind: 'pre-vote-started', askedTerm: round.term, peers: this.peers})
+    this.retransmitPreVote(ready, nowMs, round)
+  }
+
+  /** A member's PreVoteResponse: a grant to the round in progress (matched by the echoed send time) counts. */
+  private recordPreVote(ready: Ready, nowMs: number, m: Message): void {
+    const round = this.preVote
+    if (!round || m.echo < round.sinceEcho || round.term !== this.seen.term + 1n) return
+    round.record(m.from, m.flag)
+    const {granted, quorum} = round.tally()
+    this.emit(ready, nowMs, {kind: 'pre-vote-received', peerId: m.from, granted: m.flag, grants: granted, quorum})
+  }
+
+  /** A quorum granted the pre-vote: campaign as the paper's §5.2 does (CAS term+1, vote self, VoteRequests). */
+  private campaign(ready: Ready, nowMs: number, round: PreVote): void {
+    const {granted} = round.tally()
+    this.transact(ready, nowMs, (state) => {
+      if (this.preVote !== round) return true // ended meanwhile (a term change, a heartbeat)
+      if (state.role === 'leader' || state.term + 1n !== round.term) {
+        this.preVote = undefined
+        return true
+      }
+      const to: HardState = {term: round.term, votedFor: this.id, role: 'candidate'}
+      const timeout: EventDetail = {kind: 'pre-vote-won', grants: granted, quorum: this.quorum}
+      return this.becomeCandidate(ready, nowMs, state, to, {by: 'node', timeout})
+    })
+    this.winAlone(ready, nowMs)
+  }
+
+  /** Ask again, every heartbeat interval while the round lasts, the members that have not granted. */
+  private retransmitPreVote(ready: Ready, nowMs: number, p: PreVote): void {
+    p.nextRetransmitMs = nowMs + this.config.heartbeatIntervalMs
+    for (const peer of p.ungranted(this.peers)) ready.messages.push(this.message('PreVoteRequest', peer, p.term, nowMs))
+  }
+
+  /** A granted vote or an accepted heartbeat restarts the election period, and ends any pre-vote. */
+  private resetTimer(nowMs: number): void {
+    this.timer.reset(nowMs)
+    this.preVote = undefined
   }
 
   /** A one-member cluster's own vote is a quorum. */
@@ -426,7 +498,7 @@ export class RaftNode {
     const l = this.leadership
     if (!l) return
     if (nowMs >= this.checkQuorumDeadlineMs()) {
-      const windowMs = this.config.electionTimeoutMinMs
+      const windowMs = this.config.electionTimeoutMaxMs
       const acked = l.heardWithin(this.peers, nowMs, windowMs)
       this.emit(ready, nowMs, {kind: 'check-quorum-failed', acked, quorum: this.quorum, windowMs})
       this.transact(ready, nowMs, (state) => {
@@ -445,10 +517,15 @@ export class RaftNode {
     for (const peer of this.peers) ready.messages.push(this.message('Heartbeat', peer, this.seen.term, nowMs))
   }
 
-  /** Rule 6: the moment the leader stops having heard from a majority (itself included) within T. */
+  /**
+   * Rule 6: the moment the leader stops having heard from a majority (itself included) within an
+   * election timeout. The longest one (2T by default): with lossy links a window of T holds only
+   * two round trips, and a leader that stepped down on a loss burst leaves the cluster leaderless
+   * until the followers' lease (T) runs out.
+   */
   private checkQuorumDeadlineMs(): number {
     const l = this.leadership
-    return l ? l.quorumDeadlineMs(this.peers, this.quorum, this.config.electionTimeoutMinMs) : Number.POSITIVE_INFINITY
+    return l ? l.quorumDeadlineMs(this.peers, this.quorum, this.config.electionTimeoutMaxMs) : Number.POSITIVE_INFINITY
   }
 
   // --- bookkeeping -------------------------------------------------------------------------------
@@ -462,14 +539,8 @@ export class RaftNode {
     return c && c.term === state.term ? c.votesBefore() : []
   }
 
-  private recordVote(peerId: number, granted: boolean, nowMs: number): void {
-    const c = this.candidacy
-    if (!c) return
-    const heardBefore = c.heardByQuorum()
-    c.record(peerId, granted)
-    // An election counts from when a quorum hears it: a node rejoining in its leader's own term gets a
-    // whole period to hear that leader's heartbeat before it may move to term+1.
-    if (this.holdTerm && !heardBefore && c.heardByQuorum()) this.timer.start(nowMs)
+  private recordVote(peerId: number, granted: boolean): void {
+    this.candidacy?.record(peerId, granted)
   }
 
   private setLeader(ready: Ready, nowMs: number, leaderId: number): void {

@@ -33,12 +33,6 @@ export class Candidacy {
     return tallyVotes(this.granted, this.denied, this.clusterSize)
   }
 
-  /** Whether a quorum (self included) answered, granted or not. */
-  heardByQuorum(): boolean {
-    const t = this.tally()
-    return t.granted + t.denied >= t.quorum
-  }
-
   /** Grants from others, as the rules' votesBefore. */
   votesBefore(): number[] {
     return [...this.granted].filter((id) => id !== this.selfId)
@@ -47,6 +41,53 @@ export class Candidacy {
   /** The peers that have not answered yet. */
   unanswered(peers: readonly number[]): number[] {
     return peers.filter((p) => !this.granted.has(p) && !this.denied.has(p))
+  }
+}
+
+/**
+ * One pre-vote round (Raft thesis §9.6): who granted term+1, self included. Soft state only: it
+ * changes nothing durable, so a restart simply forgets it.
+ */
+export class PreVote {
+  /** Members that granted, self included. */
+  readonly granted: Set<number>
+  readonly denied = new Set<number>()
+  /** When ungranted members are asked again (ms). */
+  nextRetransmitMs: number
+
+  constructor(
+    /** The term the round asks for: our term + 1 when it began. */
+    readonly term: bigint,
+    selfId: number,
+    private readonly clusterSize: number,
+    readonly sinceMs: number,
+    /** The echo (send time, ns) of the round's first requests: older responses belong to an earlier round. */
+    readonly sinceEcho: bigint,
+  ) {
+    this.granted = new Set([selfId])
+    this.nextRetransmitMs = sinceMs
+  }
+
+  /** Record one answer; a member that granted stays granted. */
+  record(peerId: number, granted: boolean): void {
+    if (granted) {
+      this.granted.add(peerId)
+      this.denied.delete(peerId)
+    } else if (!this.granted.has(peerId)) this.denied.add(peerId)
+  }
+
+  tally(): VoteTally {
+    return tallyVotes(this.granted, this.denied, this.clusterSize)
+  }
+
+  /** A quorum, self included, granted. */
+  won(): boolean {
+    return this.tally().result === 'won'
+  }
+
+  /** Peers that have not granted (a refusal may turn into a grant once a leader lease expires). */
+  ungranted(peers: readonly number[]): number[] {
+    return peers.filter((p) => !this.granted.has(p))
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The election rules (DESIGN.md "Raft election rules" 1-4; Raft paper §5.1, §5.2) as one pure
- * function of (hard state, message). The XDP program implements the same semantics; the shared table in
+ * The election rules (DESIGN.md "Raft election rules" 1-4; Raft paper §5.1, §5.2; PreVote, Raft
+ * thesis §9.6) as one pure function of (hard state, message). The XDP program implements the same semantics; the shared table in
  * test/cases/election-cases.ts holds both to it. Nothing here reads a clock or a store: the caller
  * applies `next` with a compare-and-swap from `state` and, if that loses, calls decide() again.
  */
@@ -25,6 +25,11 @@ export interface RuleInput {
   state: HardState
   /** Voters other than self whose grant was already counted in `state.term` (candidates only). */
   votesBefore?: readonly number[]
+  /**
+   * A leader's heartbeat was accepted within the minimum election timeout (the leader lease,
+   * thesis §4.2.3): PreVoteRequests are denied. Absent = not heard.
+   */
+  leaderHeardRecently?: boolean
   message: RuleMessage
 }
 
@@ -52,6 +57,12 @@ export type RuleEffect =
   | 'ack-ignored'
   /** A response carrying a higher term: rule 1 applied and nothing else happened. */
   | 'term-adopted'
+  /** A PreVoteRequest answered yes; nothing changes (§9.6). */
+  | 'pre-vote-granted'
+  /** A PreVoteRequest answered no (term not above ours, we lead, or a leader lease holds); nothing changes. */
+  | 'pre-vote-denied'
+  /** A member's PreVoteResponse, for the node's pre-vote count (after rule 1 for a refusal). */
+  | 'pre-vote-response'
 
 /** The decision. `next` equals `state` when nothing changes. */
 export interface RuleOutcome {
@@ -81,6 +92,10 @@ export function decide(input: RuleInput): RuleOutcome {
   if (message.from === self || !members.includes(message.from) || message.term > MAX_TERM) {
     return {...unchanged(state, 'dropped'), termAdopted: false}
   }
+  // §9.6: a PreVote leaves our state alone; a grant carries the responder's term, at most ours, so
+  // its term never matters. A refusal carries a term that may be above ours: rule 1 applies to it.
+  if (message.type === 'PreVoteRequest') return {...answerPreVote(input), termAdopted: false}
+  if (message.type === 'PreVoteResponse' && message.flag) return {...unchanged(state, 'pre-vote-response'), termAdopted: false}
   // Rule 1: a higher term is adopted before anything else, as a follower with no vote.
   const termAdopted = message.term > state.term
   const current: HardState = termAdopted ? {term: message.term, votedFor: NO_NODE, role: 'follower'} : state
@@ -89,6 +104,7 @@ export function decide(input: RuleInput): RuleOutcome {
 
 function route(input: RuleInput, s: HardState, termAdopted: boolean): Step {
   const m = input.message
+  if (m.type === 'PreVoteResponse') return unchanged(s, 'pre-vote-response')
   if (m.term < s.term) return stepStale(s, m.type)
   if (m.type === 'VoteRequest') return stepVoteRequest(s, m.from)
   switch (s.role) {
@@ -98,6 +114,19 @@ function route(input: RuleInput, s: HardState, termAdopted: boolean): Step {
       return stepCandidate(input, s)
     case 'leader':
       return stepLeader(s, m)
+  }
+}
+
+/**
+ * §9.6: grant iff the term asked for is above ours, we do not lead, and no leader was heard within
+ * the minimum election timeout; reply with our term. No term adopted, no vote, no timer reset.
+ */
+function answerPreVote(input: RuleInput): Step {
+  const {state: s, message: m} = input
+  const granted = m.term > s.term && s.role !== 'leader' && !input.leaderHeardRecently
+  return {
+    ...unchanged(s, granted ? 'pre-vote-granted' : 'pre-vote-denied'),
+    reply: {type: 'PreVoteResponse', term: s.term, flag: granted},
   }
 }
 

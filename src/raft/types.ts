@@ -7,8 +7,8 @@
 /** A node's role in its current term (Raft paper §5.1). */
 export type Role = 'follower' | 'candidate' | 'leader'
 
-/** The wire message types that carry election traffic. */
-export type MessageType = 'VoteRequest' | 'VoteResponse' | 'Heartbeat' | 'HeartbeatAck'
+/** The wire message types that carry election traffic (PreVote: Raft thesis §9.6). */
+export type MessageType = 'VoteRequest' | 'VoteResponse' | 'Heartbeat' | 'HeartbeatAck' | 'PreVoteRequest' | 'PreVoteResponse'
 
 /** Node ids are integers 1..65535 (they share the 64-bit hard-state word with term and role); 0 means none. */
 export const NO_NODE = 0
@@ -48,9 +48,9 @@ export interface Message {
   from: number
   to: number
   term: bigint
-  /** `granted` on VoteResponse, `success` on HeartbeatAck; false on requests. */
+  /** `granted` on VoteResponse and PreVoteResponse, `success` on HeartbeatAck; false on requests. */
   flag: boolean
-  /** Send time in ns (Heartbeat, VoteRequest) echoed back by the reply, so round trips match their request. */
+  /** Send time in ns (Heartbeat, VoteRequest, PreVoteRequest) echoed back by the reply, so round trips match their request. */
   echo: bigint
 }
 

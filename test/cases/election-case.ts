@@ -7,8 +7,8 @@
  */
 export type Role = 'follower' | 'candidate' | 'leader'
 
-/** The wire message types that carry election traffic. */
-export type MessageType = 'VoteRequest' | 'VoteResponse' | 'Heartbeat' | 'HeartbeatAck'
+/** The wire message types that carry election traffic (PreVote: Raft thesis §9.6). */
+export type MessageType = 'VoteRequest' | 'VoteResponse' | 'Heartbeat' | 'HeartbeatAck' | 'PreVoteRequest' | 'PreVoteResponse'
 
 /** Raft hard state: term, the candidate voted for in that term (0 = none), and the role. */
 export interface HardState {
@@ -22,9 +22,14 @@ export interface ElectionCase {
   name: string
   /** State of node 1 before the message arrives. */
   before: HardState
+  /**
+   * Node 1 heard a leader's heartbeat within the minimum election timeout (the leader lease that
+   * makes it deny PreVotes, thesis §9.6); absent = it has not.
+   */
+  leaderHeardRecently?: boolean
   /** For candidate cases: voters (other than node 1 itself) already counted in `before.term`. */
   votesBefore?: number[]
-  /** The message node 1 receives. `flag` is `granted` on VoteResponse and `success` on HeartbeatAck. */
+  /** The message node 1 receives. `flag` is `granted` on (Pre)VoteResponse and `success` on HeartbeatAck. */
   message: {type: MessageType; from: number; term: bigint; flag?: boolean}
   expect: {
     /** The reply node 1 sends back, or null when it sends none. */
@@ -35,5 +40,10 @@ export interface ElectionCase {
     timerReset: boolean
     /** The leader node 1 knows after the message, when the message tells it (a valid heartbeat). */
     leaderId?: number
+    /**
+     * The message goes on to node 1's pre-vote count in userspace (a member's PreVoteResponse): the
+     * kernel passes it up (XDP_PASS) after any rule-1 change. Absent = false.
+     */
+    passedUp?: boolean
   }
 }

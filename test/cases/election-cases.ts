@@ -2,7 +2,9 @@
  * The shared election rule table (DESIGN.md "Raft election rules" 1-4), seen from node 1 of the
  * 5-member cluster {1..5} (quorum 3); node 9 is not a member. It runs against src/raft (rules and
  * RaftNode.step) and, through prog test-run, against the XDP program: one definition of the rules.
- * Names start with the rule they check.
+ * Names start with the rule they check; "prevote" rows check the Raft thesis §9.6 (PreVote with the
+ * leader lease): a PreVoteRequest is answered without any state change, a PreVoteResponse goes on to
+ * the node's count in userspace (the kernel passes it up) after rule 1 for a refusal.
  */
 import type {ElectionCase, HardState} from './election-case.js'
 
@@ -14,6 +16,8 @@ const granted = (term: bigint) => ({type: 'VoteResponse', term, flag: true}) as 
 const refused = (term: bigint) => ({type: 'VoteResponse', term, flag: false}) as const
 const acked = (term: bigint) => ({type: 'HeartbeatAck', term, flag: true}) as const
 const nacked = (term: bigint) => ({type: 'HeartbeatAck', term, flag: false}) as const
+const preGranted = (term: bigint) => ({type: 'PreVoteResponse', term, flag: true}) as const
+const preRefused = (term: bigint) => ({type: 'PreVoteResponse', term, flag: false}) as const
 
 /** 2^46: one above the highest term the shared hard-state word can hold. */
 const UNSTORABLE_TERM = 1n << 46n
@@ -374,5 +378,182 @@ export const electionCases: ElectionCase[] = [
     before: follower(5n),
     message: {type: 'VoteRequest', from: 2, term: UNSTORABLE_TERM - 1n},
     expect: {reply: granted(UNSTORABLE_TERM - 1n), after: follower(UNSTORABLE_TERM - 1n, 2), timerReset: true},
+  },
+
+  // PreVote (thesis §9.6): a PreVoteRequest changes nothing; granted iff its term is above ours,
+  // we do not lead, and no leader was heard within T (the lease). The reply carries our term.
+  {
+    name: 'prevote: follower grants a higher term when no leader was heard within T, and changes nothing',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 2, term: 6n},
+    expect: {reply: preGranted(5n), after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: a vote already cast in the term does not matter: granted, vote kept',
+    before: follower(5n, 3),
+    message: {type: 'PreVoteRequest', from: 2, term: 6n},
+    expect: {reply: preGranted(5n), after: follower(5n, 3), timerReset: false},
+  },
+  {
+    name: 'prevote: first pre-vote from term 0 is granted at term 0',
+    before: follower(0n),
+    message: {type: 'PreVoteRequest', from: 3, term: 1n},
+    expect: {reply: preGranted(0n), after: follower(0n), timerReset: false},
+  },
+  {
+    name: 'prevote: follower that heard its leader within T denies (lease) and keeps its term',
+    before: follower(5n, 2),
+    leaderHeardRecently: true,
+    message: {type: 'PreVoteRequest', from: 3, term: 6n},
+    expect: {reply: preRefused(5n), after: follower(5n, 2), timerReset: false},
+  },
+  {
+    name: 'prevote: the lease holds against a far higher term too: denied, term not adopted',
+    before: follower(5n),
+    leaderHeardRecently: true,
+    message: {type: 'PreVoteRequest', from: 3, term: 40n},
+    expect: {reply: preRefused(5n), after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: follower denies a pre-vote for its own term',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 2, term: 5n},
+    expect: {reply: preRefused(5n), after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: follower denies a pre-vote for a lower term and replies with its term',
+    before: follower(5n, 2),
+    message: {type: 'PreVoteRequest', from: 2, term: 4n},
+    expect: {reply: preRefused(5n), after: follower(5n, 2), timerReset: false},
+  },
+  {
+    name: 'prevote: candidate grants a higher term (no leader heard) and stays candidate',
+    before: candidate(5n),
+    message: {type: 'PreVoteRequest', from: 4, term: 6n},
+    expect: {reply: preGranted(5n), after: candidate(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: candidate that heard a leader within T denies',
+    before: candidate(5n),
+    leaderHeardRecently: true,
+    message: {type: 'PreVoteRequest', from: 4, term: 6n},
+    expect: {reply: preRefused(5n), after: candidate(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: candidate denies a pre-vote for its own term',
+    before: candidate(5n),
+    message: {type: 'PreVoteRequest', from: 4, term: 5n},
+    expect: {reply: preRefused(5n), after: candidate(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: leader denies a higher-term pre-vote and keeps leading (no step-down)',
+    before: leader(5n),
+    message: {type: 'PreVoteRequest', from: 2, term: 9n},
+    expect: {reply: preRefused(5n), after: leader(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: leader denies a pre-vote for a lower term',
+    before: leader(5n),
+    message: {type: 'PreVoteRequest', from: 2, term: 3n},
+    expect: {reply: preRefused(5n), after: leader(5n), timerReset: false},
+  },
+  {
+    name: 'prevote: the lease does not apply to VoteRequests: a higher-term one is still granted (rule 1+2)',
+    before: follower(5n, 2),
+    leaderHeardRecently: true,
+    message: {type: 'VoteRequest', from: 3, term: 6n},
+    expect: {reply: granted(6n), after: follower(6n, 3), timerReset: true},
+  },
+  {
+    name: 'membership: PreVoteRequest from a learner is dropped (learners never campaign)',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 6, term: 6n},
+    expect: {reply: null, after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'membership: PreVoteRequest from a non-member is dropped',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 9, term: 6n},
+    expect: {reply: null, after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'membership: PreVoteRequest carrying our own id is dropped',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 1, term: 6n},
+    expect: {reply: null, after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'malformed: a PreVoteRequest for a term the shared word cannot hold (2^46) is dropped',
+    before: follower(5n),
+    message: {type: 'PreVoteRequest', from: 2, term: UNSTORABLE_TERM},
+    expect: {reply: null, after: follower(5n), timerReset: false},
+  },
+  // PreVoteResponse: counted by the node in userspace (the kernel passes it up); only a refusal's
+  // higher term matters here (rule 1). A grant carries the responder's term, at most ours.
+  {
+    name: 'prevote: a grant carrying the responder\'s lower term is passed up, nothing changes',
+    before: follower(5n),
+    message: {type: 'PreVoteResponse', from: 2, term: 4n, flag: true},
+    expect: {reply: null, after: follower(5n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'prevote: a grant at our term is passed up, nothing changes',
+    before: follower(5n, 3),
+    message: {type: 'PreVoteResponse', from: 2, term: 5n, flag: true},
+    expect: {reply: null, after: follower(5n, 3), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'prevote: a grant carrying a higher term is passed up and its term is not adopted',
+    before: follower(5n),
+    message: {type: 'PreVoteResponse', from: 2, term: 7n, flag: true},
+    expect: {reply: null, after: follower(5n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'rule 1: a refusal carrying a higher term is adopted by a follower (vote cleared), then passed up',
+    before: follower(5n, 3),
+    message: {type: 'PreVoteResponse', from: 2, term: 7n, flag: false},
+    expect: {reply: null, after: follower(7n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'rule 1: a refusal carrying a higher term makes a candidate step down, then is passed up',
+    before: candidate(5n),
+    message: {type: 'PreVoteResponse', from: 4, term: 6n, flag: false},
+    expect: {reply: null, after: follower(6n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'rule 1: a refusal carrying a higher term makes a leader step down, then is passed up',
+    before: leader(5n),
+    message: {type: 'PreVoteResponse', from: 3, term: 6n, flag: false},
+    expect: {reply: null, after: follower(6n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'prevote: a refusal at our term is passed up, nothing changes',
+    before: candidate(5n),
+    message: {type: 'PreVoteResponse', from: 3, term: 5n, flag: false},
+    expect: {reply: null, after: candidate(5n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'prevote: a refusal at a lower term is passed up, nothing changes',
+    before: follower(5n),
+    message: {type: 'PreVoteResponse', from: 3, term: 2n, flag: false},
+    expect: {reply: null, after: follower(5n), timerReset: false, passedUp: true},
+  },
+  {
+    name: 'membership: higher-term PreVoteResponse from a learner is dropped, not adopted nor passed up',
+    before: candidate(5n),
+    message: {type: 'PreVoteResponse', from: 6, term: 9n, flag: false},
+    expect: {reply: null, after: candidate(5n), timerReset: false},
+  },
+  {
+    name: 'membership: granted PreVoteResponse from a non-member is dropped, not passed up',
+    before: follower(5n),
+    message: {type: 'PreVoteResponse', from: 9, term: 5n, flag: true},
+    expect: {reply: null, after: follower(5n), timerReset: false},
+  },
+  {
+    name: 'membership: higher-term PreVoteResponse carrying our own id is dropped',
+    before: leader(5n),
+    message: {type: 'PreVoteResponse', from: 1, term: 8n, flag: false},
+    expect: {reply: null, after: leader(5n), timerReset: false},
   },
 ]

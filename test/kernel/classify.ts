@@ -1,11 +1,11 @@
 /**
  * A reference reading of a frame, written independently of the C parser, that says what the XDP
  * program must do with it: pass it (not ours), drop it (ours but malformed or foreign), or process
- * it as a valid raft message from a member.
+ * it as a valid raft message from a member (types 1-6; TimeoutNow, 7, is reserved: malformed).
  */
 import {decodeMessage, RAFT_DEFAULT_PORT, RAFT_MSG_BYTES, type WireMessage} from '../../src/dataplane/wire.js'
 import {internetChecksum} from './frames.js'
-import {CLUSTER_ID, LEARNER_ID, MEMBER_IDS, NODE_CONFIG, SELF_ID} from './harness.js'
+import {CLUSTER_ID, LEARNER_ID, MEMBER_IDS, NODE_CONFIG, SELF_ID, XDP_DROP, XDP_PASS, XDP_TX} from './harness.js'
 
 export type Verdict = {kind: 'pass'} | {kind: 'drop'} | {kind: 'valid'; message: WireMessage}
 
@@ -43,4 +43,23 @@ export function classify(frame: Buffer): Verdict {
   if (message.clusterId !== CLUSTER_ID || !known || message.senderId === SELF_ID) return drop
   if (message.senderId === LEARNER_ID && message.type !== 'HeartbeatAck') return drop
   return {kind: 'valid', message}
+}
+
+/**
+ * The action for a valid message of `type` (when no CAS contention intervenes): requests are answered
+ * (XDP_TX), PreVoteResponses go up to the node's socket for its pre-vote count (XDP_PASS, §9.6), and
+ * the other responses are counted in the kernel and consumed (XDP_DROP).
+ */
+export function validAction(type: WireMessage['type']): number {
+  switch (type) {
+    case 'VoteRequest':
+    case 'Heartbeat':
+    case 'PreVoteRequest':
+      return XDP_TX
+    case 'PreVoteResponse':
+      return XDP_PASS
+    case 'VoteResponse':
+    case 'HeartbeatAck':
+      return XDP_DROP
+  }
 }

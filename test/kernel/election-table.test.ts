@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, test} from 'node:test'
 import {electionCases} from '../cases/election-cases.js'
 import {raftFrame} from './frames.js'
-import {CLUSTER_ID, KernelNode, SELF_ID, XDP_DROP, XDP_TX} from './harness.js'
+import {CLUSTER_ID, KernelNode, SELF_ID, XDP_DROP, XDP_PASS, XDP_TX} from './harness.js'
 
 describe('election rules in the XDP program', () => {
   let node: KernelNode
@@ -14,9 +14,10 @@ describe('election rules in the XDP program', () => {
 
   for (const c of electionCases) {
     test(c.name, async () => {
-      node.reset(c.before, c.votesBefore)
+      node.reset(c.before, c.votesBefore, c.leaderHeardRecently)
       const {type, from, term, flag = false} = c.message
-      const result = await node.run(raftFrame({type, flag, clusterId: CLUSTER_ID, senderId: from, term, echo: 42n}))
+      const frame = raftFrame({type, flag, clusterId: CLUSTER_ID, senderId: from, term, echo: 42n})
+      const result = await node.run(frame)
 
       if (c.expect.reply) {
         assert.equal(result.action, XDP_TX, 'the program answers in the kernel')
@@ -25,6 +26,9 @@ describe('election rules in the XDP program', () => {
         assert.deepEqual({sender: m.senderId, cluster: m.clusterId, echo: m.echo}, {sender: SELF_ID, cluster: CLUSTER_ID, echo: 42n})
         assert.equal(result.reply!.dstIp, `10.0.0.${from}`)
         assert.ok(result.reply!.udpChecksumOk, 'the reply carries a valid UDP checksum')
+      } else if (c.expect.passedUp) {
+        assert.equal(result.action, XDP_PASS, 'passed up to the node\'s socket for its pre-vote count')
+        assert.deepEqual(result.frame, frame, 'the frame goes up unchanged')
       } else {
         assert.equal(result.action, XDP_DROP, 'no reply: the frame is consumed')
       }

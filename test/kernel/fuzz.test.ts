@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict'
 import {after, before, test} from 'node:test'
 import {RAFT_MAX_TERM, messageCodes, type WireMessage} from '../../src/dataplane/wire.js'
-import {classify} from './classify.js'
+import {classify, validAction} from './classify.js'
 import {buildFrame, raftFrame, type FrameSpec} from './frames.js'
-import {CLUSTER_ID, KernelNode, XDP_DROP, XDP_PASS, XDP_TX} from './harness.js'
+import {CLUSTER_ID, KernelNode, XDP_DROP, XDP_PASS} from './harness.js'
 
 const FRAMES = 100_000
 const SEED = Number(process.env.RAFTCTL_FUZZ_SEED ?? 20261203)
@@ -82,8 +82,12 @@ test(`${FRAMES} random, truncated and bit-flipped frames: never aborted, no stat
     const where = `frame ${i} (seed ${SEED}): ${frame.toString('hex')}`
     assert.notEqual(action, 0, `XDP_ABORTED for ${where}`)
     if (verdict.kind === 'valid') {
-      const request = verdict.message.type === 'VoteRequest' || verdict.message.type === 'Heartbeat'
-      assert.equal(action, request ? XDP_TX : XDP_DROP, `valid ${verdict.message.type} got ${action}: ${where}`)
+      const type = verdict.message.type
+      assert.equal(action, validAction(type), `valid ${type} got ${action}: ${where}`)
+      // A PreVote never changes state, except a refusal's higher term (rule 1); it never resets the timer.
+      const unchanged = type === 'PreVoteRequest' || (type === 'PreVoteResponse' && (verdict.message.flag || verdict.message.term <= before.hard.term))
+      if (unchanged) assert.deepEqual(node.store.load(), before.hard, `state changed by ${where}`)
+      if (type.startsWith('PreVote')) assert.equal(node.maps.readState().timerResetKtimeNs, before.timer, `timer reset by ${where}`)
       continue
     }
     assert.equal(action, verdict.kind === 'pass' ? XDP_PASS : XDP_DROP, `wrong action for ${where}`)

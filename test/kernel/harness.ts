@@ -15,13 +15,16 @@ import {parseFrame, type ParsedFrame} from './frames.js'
 export {XDP_ABORTED, XDP_DROP, XDP_PASS, XDP_TX} from '../helpers/frames.js'
 
 export const CLUSTER_ID = 7
+/** T of the test node: a leader heard within 150 ms holds the lease that denies PreVotes. */
+export const ELECTION_TIMEOUT_MIN_NS = 150_000_000n
 export const SELF_ID = 1
 export const MEMBER_IDS = [1, 2, 3, 4, 5]
 export const NON_MEMBER_ID = 9
 /** A non-voting follower at 10.0.0.6: only its acks count for anything. */
 export const LEARNER_ID = 6
 /** Node 1's configuration: the table's 5-member cluster, this node at 10.0.0.1. */
-export const NODE_CONFIG = {nodeId: SELF_ID, clusterSize: MEMBER_IDS.length, selfIndex: 0, selfAddr: '10.0.0.1'}
+export const NODE_CONFIG = {nodeId: SELF_ID, clusterSize: MEMBER_IDS.length, selfIndex: 0, selfAddr: '10.0.0.1',
+  electionTimeoutMinNs: ELECTION_TIMEOUT_MIN_NS}
 
 /** What one frame did. */
 export interface RunResult {
@@ -64,10 +67,15 @@ export class KernelNode {
     return new KernelNode(object, object.program('raft_xdp'), maps, pinRoot)
   }
 
-  /** Puts node 1 in `hard` with zeroed soft state; `votesBefore` are voters already counted in its term. */
-  reset(hard: HardState, votesBefore: number[] = []): void {
+  /**
+   * Puts node 1 in `hard` with zeroed soft state; `votesBefore` are voters already counted in its term;
+   * `leaderHeardRecently` stamps leader_heard_ktime_ns with now (the leader lease holds), else 0 (never).
+   */
+  reset(hard: HardState, votesBefore: number[] = [], leaderHeardRecently = false): void {
     const state = this.maps.map('raft_state')
     state.update(Buffer.alloc(4), Buffer.alloc(state.valueSize))
+    // bpf_ktime_get_ns() is CLOCK_MONOTONIC, the clock of process.hrtime
+    if (leaderHeardRecently) this.maps.writeLeaderHeard(process.hrtime.bigint())
     if (!this.store.compareAndSwap(this.store.load(), hard)) throw new Error('reset lost a CAS race')
     const voters = [SELF_ID, ...votesBefore].reduce((mask, id) => mask | (1 << (id - 1)), 0)
     if (votesBefore.length) this.maps.writeTally(voters, hard.term)

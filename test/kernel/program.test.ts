@@ -73,7 +73,8 @@ describe('XDP program', () => {
       ['wrong magic', bad((p) => p.writeUInt16BE(0x1234, 0))],
       ['wrong version', bad((p) => p.writeUInt8(2, 2))],
       ['message type 0', bad((p) => p.writeUInt8(0, 3))],
-      ['reserved message type (PreVote)', bad((p) => p.writeUInt8(5, 3))],
+      ['reserved message type (TimeoutNow)', bad((p) => p.writeUInt8(7, 3))],
+      ['message type beyond the enum', bad((p) => p.writeUInt8(200, 3))],
       ['term beyond 46 bits', bad((p) => p.writeBigUInt64BE(RAFT_MAX_TERM + 1n, 16))],
       ['huge term', bad((p) => p.writeBigUInt64BE(0xffffffffffffffffn, 16))],
       ['a sender id beyond 16 bits', bad((p) => p.writeUInt32BE(0x10002, 12))],
@@ -124,6 +125,43 @@ describe('XDP program', () => {
     } finally {
       node.maps.writeConfig(NODE_CONFIG)
     }
+  })
+
+  test('§9.6: answers a PreVoteRequest above the term limit (it changes nothing) without a term-limit event', async () => {
+    node.maps.writeConfig({...NODE_CONFIG, termLimit: 5n})
+    try {
+      const result = await node.run(raftFrame({...vote({term: 9n}), type: 'PreVoteRequest'}))
+      assert.equal(result.action, XDP_TX)
+      assert.deepEqual([result.message!.type, result.message!.flag, result.message!.term], ['PreVoteResponse', true, 5n])
+      const [event] = await node.waitForEvents(1)
+      assert.deepEqual([event.type, event.msg_type, event.value], ['RAFT_EV_PRE_VOTE_GRANTED', 'RAFT_MSG_PRE_VOTE_REQUEST', 9n])
+      assert.deepEqual(node.store.load(), {term: 5n, votedFor: 0, role: 'follower'})
+    } finally {
+      node.maps.writeConfig(NODE_CONFIG)
+    }
+  })
+
+  test('§9.6: the leader lease ends T after the last heartbeat: a PreVote is denied within it, granted after', async () => {
+    node.reset({term: 5n, votedFor: 0, role: 'follower'})
+    const t = NODE_CONFIG.electionTimeoutMinNs
+    const pre = () => node.run(raftFrame({...vote({term: 6n}), type: 'PreVoteRequest'}))
+    node.maps.writeLeaderHeard(process.hrtime.bigint() - 10_000_000n) // heard 10 ms ago
+    assert.equal((await pre()).message!.flag, false, 'within T: denied')
+    node.maps.writeLeaderHeard(process.hrtime.bigint() - t - 1n)
+    assert.equal((await pre()).message!.flag, true, 'T after: granted')
+    const state = node.maps.readState()
+    assert.equal(state.timerResetKtimeNs, 0n, 'answering never resets the election timer')
+    const events = await node.waitForEvents(2)
+    assert.deepEqual(events.map((e) => e.type), ['RAFT_EV_PRE_VOTE_DENIED', 'RAFT_EV_PRE_VOTE_GRANTED'])
+  })
+
+  test('§9.6: a member\'s PreVoteResponse goes up to the socket, counted as to_user; a learner\'s is foreign', async () => {
+    const before = stats(node)
+    const response = {...vote({term: 4n}), type: 'PreVoteResponse', flag: true} as const
+    assert.equal((await node.run(raftFrame(response))).action, XDP_PASS)
+    await expectUntouched(raftFrame({...response, senderId: 6}), XDP_DROP, 'foreign')
+    const now = stats(node)
+    assert.deepEqual([now.rx - before.rx, now.to_user - before.to_user, now.passed - before.passed], [1n, 1n, 0n])
   })
 
   describe('answers well-formed variants', () => {
@@ -235,6 +273,8 @@ describe('configuration written for the program', () => {
     ['more voters than the tally has bits', {clusterSize: 19}, /cluster size/],
     ['self index outside the cluster', {selfIndex: 5}, /self index must be a whole number from 0 to 4/],
     ['a bad address', {selfAddr: '10.0.0'}, /not an IPv4 address/],
+    ['no election timeout', {electionTimeoutMinNs: 0n}, /minimum election timeout must be/],
+    ['an election timeout in ms, not ns, times a million', {electionTimeoutMinNs: 150n * 10n ** 15n}, /minimum election timeout must be/],
   ]
   for (const [name, change, message] of badConfigs) {
     test(`refuses ${name}`, () => {

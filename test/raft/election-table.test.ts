@@ -25,8 +25,10 @@ test('the table is large and its names are unique', () => {
 describe('election rules (rules.ts decide)', () => {
   for (const c of electionCases) {
     test(c.name, () => {
-      const out = decide({self: SELF, members: MEMBERS, state: c.before, votesBefore: c.votesBefore, message: c.message})
+      const {before: state, votesBefore, leaderHeardRecently} = c
+      const out = decide({self: SELF, members: MEMBERS, state, votesBefore, leaderHeardRecently, message: c.message})
       assert.deepEqual(out.reply, c.expect.reply, 'reply')
+      assert.equal(out.effect === 'pre-vote-response', c.expect.passedUp ?? false, 'goes on to the pre-vote count')
       assert.deepEqual(out.next, c.expect.after, 'state after')
       assert.equal(out.timerReset, c.expect.timerReset, 'timer reset')
       if (c.expect.leaderId !== undefined) assert.equal(out.leaderId, c.expect.leaderId, 'leader id')
@@ -46,9 +48,13 @@ describe('election rules (RaftNode.step)', () => {
         assert.deepEqual(store.load(), c.before, `priming vote from n${voter} changes nothing`)
       }
 
+      // Init: a leader's heartbeat accepted at 1 ms (the kernel's report of one): the lease holds at 10 ms.
+      if (c.leaderHeardRecently) node.noteTimerReset(1, 2)
+
       const ready = node.step(received(c, 77n), 10)
 
-      const replies = ready.messages.filter((m) => m.type === 'VoteResponse' || m.type === 'HeartbeatAck')
+      const replyTypes = new Set(['VoteResponse', 'HeartbeatAck', 'PreVoteResponse'])
+      const replies = ready.messages.filter((m) => replyTypes.has(m.type))
       const expected = c.expect.reply ? [{...c.expect.reply, from: SELF, to: c.message.from, echo: 77n}] : []
       assert.deepEqual(replies, expected, 'reply')
       assert.deepEqual(store.load(), c.expect.after, 'state after')

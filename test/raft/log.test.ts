@@ -10,7 +10,7 @@ test('log: lines read like "n2 [term 5] granted vote to n3"', () => {
   const lines: Array<[RaftEvent, string]> = [
     [{...at, kind: 'vote-granted', nodeId: 2, term: 5n, peerId: 3}, 'n2 [term 5] granted vote to n3'],
     [
-      {...at, kind: 'election-timeout', nodeId: 1, term: 4n, silentMs: 212.4, fromRole: 'follower', sameTerm: false},
+      {...at, kind: 'election-timeout', nodeId: 1, term: 4n, silentMs: 212.4, fromRole: 'follower', preVote: false},
       'n1 [term 4] no communication from the leader in 212 ms; becoming a candidate',
     ],
     [

@@ -110,7 +110,7 @@ describe('E3 many failures', () => {
 describe('E4 and E5 minority partition and heal', () => {
   for (const seed of SEEDS) {
     test(`E4+E5 (seed ${seed}): the isolated leader steps down, the majority elects, the heal changes no leader`, () => {
-      const c = cluster({size: 5, seed, nodeOptions: {holdTermWhenUnheard: true}})
+      const c = cluster({size: 5, seed, nodeOptions: {preVote: true}})
       const old = awaitLeader(c, 5)
       c.runFor(c.roundMs)
       c.isolate(old)
@@ -133,7 +133,32 @@ describe('E4 and E5 minority partition and heal', () => {
     })
   }
 
-  test('E5 without holdTermWhenUnheard: the isolated node inflates its term and its return forces an election', () => {
+  for (const seed of SEEDS) {
+    test(`E5 (seed ${seed}): two followers cut off for 10 rounds keep their term; the heal changes no leader`, () => {
+      const c = cluster({size: 5, seed, nodeOptions: {preVote: true}})
+      const leader = awaitLeader(c, 5)
+      c.runFor(c.roundMs)
+      const term = c.hardState(leader).term
+      const minority = c.ids.filter((id) => id !== leader).slice(0, 2)
+      c.partition(minority)
+      const cutAt = c.nowMs
+      c.runFor(10 * c.roundMs)
+      assert.equal(c.agreedLeader(c.ids.filter((id) => !minority.includes(id))), leader, 'the majority kept its leader')
+      for (const id of minority) assert.equal(c.hardState(id).term, term, `n${id} asked for pre-votes but never raised its term`)
+      for (const id of minority) {
+        const kinds = c.events(id).filter((e) => e.atMs > cutAt).map((e) => e.kind)
+        assert.ok(kinds.includes('pre-vote-started') && !kinds.includes('became-candidate'), `n${id} pre-voted, never campaigned`)
+      }
+      c.heal()
+      const healAt = c.nowMs
+      c.runFor(5 * c.roundMs)
+      assert.equal(c.agreedLeader(), leader, 'E5: every node follows the same leader')
+      assert.deepEqual(c.ids.map((id) => c.hardState(id).term), c.ids.map(() => term), "E5: ...in the leader's term")
+      assert.deepEqual(electionsSince(c, healAt), [], 'E5: no leader change caused by the heal')
+    })
+  }
+
+  test('E5 without PreVote (§5.2 alone): the isolated node inflates its term and its return forces an election', () => {
     const c = cluster({size: 5, seed: 1})
     const old = awaitLeader(c, 5)
     c.isolate(old)

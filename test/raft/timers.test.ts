@@ -8,6 +8,8 @@ import type {HardState} from '../../src/raft/types.js'
 import {fiveNodeConfig, fixedRandom, msg, sequenceRandom} from './helpers/node-fixture.js'
 
 const T = 150
+/** The check-quorum window: the longest election timeout (2T by default). */
+const W = 2 * T
 const H = 50
 const FOLLOWER: HardState = {term: 2n, votedFor: 0, role: 'follower'}
 
@@ -74,24 +76,84 @@ test('VoteRequests are retransmitted every heartbeat interval to members that ha
   assert.equal(node.nextDeadlineMs(), 285 + 285, 'nothing left to ask: only the election timeout remains')
 })
 
-test('holdTermWhenUnheard: an unanswered candidate asks again in the same term; an answered one moves on', () => {
+test('§9.6 PreVote: a timed-out follower asks for term+1 without changing its hard state, and retransmits', () => {
   const store = new MemoryHardStateStore(FOLLOWER)
-  const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0, holdTermWhenUnheard: true})
+  const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0, preVote: true})
+  const ready = node.tick(T)
+  assert.deepEqual(store.load(), FOLLOWER, 'no term bump, no vote, still follower')
+  assert.equal(ready.persist, undefined, 'nothing to persist')
+  assert.deepEqual(ready.messages.map((m) => [m.type, m.to, m.term]), [2, 3, 4, 5].map((to) => ['PreVoteRequest', to, 3n]))
+  assert.deepEqual(ready.events.map((e) => e.kind), ['election-timeout', 'pre-vote-started'])
+  const echo = ready.messages[0].echo
+  node.step(msg('PreVoteResponse', 2, 2n, true, 1, echo), T + 1)
+  node.step(msg('PreVoteResponse', 3, 2n, false, 1, echo), T + 2)
+  assert.equal(node.nextDeadlineMs(), T + H)
+  const again = node.tick(T + H)
+  assert.deepEqual(again.messages.map((m) => [m.type, m.to]), [3, 4, 5].map((to) => ['PreVoteRequest', to]),
+    'asked again: every member that has not granted')
+  assert.deepEqual(store.load(), FOLLOWER)
+})
+
+test('§9.6 PreVote: a quorum of grants (self included) starts the candidacy: term+1, own vote, VoteRequests', () => {
+  const store = new MemoryHardStateStore(FOLLOWER)
+  const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0, preVote: true})
+  const echo = node.tick(T).messages[0].echo
+  node.step(msg('PreVoteResponse', 9, 2n, true, 1, echo), T + 1) // not a member: not counted
+  node.step(msg('PreVoteResponse', 2, 2n, true, 1, echo), T + 1)
+  node.step(msg('PreVoteResponse', 2, 2n, true, 1, echo), T + 2) // a duplicate counts once
+  node.step(msg('PreVoteResponse', 4, 1n, true, 1, echo - 1n), T + 2) // an earlier round's grant
+  assert.deepEqual(store.load(), FOLLOWER)
+  const won = node.step(msg('PreVoteResponse', 3, 2n, true, 1, echo), T + 3)
+  assert.deepEqual(store.load(), {term: 3n, votedFor: 1, role: 'candidate'})
+  assert.deepEqual(won.persist, {term: 3n, votedFor: 1, role: 'candidate'})
+  assert.deepEqual(won.events.map((e) => e.kind), ['pre-vote-received', 'pre-vote-won', 'became-candidate'])
+  assert.deepEqual(won.messages.map((m) => [m.type, m.to, m.term]), [2, 3, 4, 5].map((to) => ['VoteRequest', to, 3n]))
+})
+
+test('§9.6 PreVote: no quorum by the next timeout starts a new round with a new draw; a heartbeat ends the round', () => {
+  const store = new MemoryHardStateStore(FOLLOWER)
+  const node = new RaftNode(fiveNodeConfig(), store, sequenceRandom([0, 0.5, 0]), {nowMs: 0, preVote: true})
   node.tick(T)
-  assert.equal(store.load().term, 3n)
-  const held = node.tick(2 * T)
-  assert.equal(store.load().term, 3n, 'no answer: same term')
-  assert.deepEqual(held.events.map((e) => e.kind), ['election-timeout'])
-  assert.deepEqual(held.messages.map((m) => [m.type, m.term]), [2, 3, 4, 5].map(() => ['VoteRequest', 3n]))
-  node.step(msg('VoteResponse', 2, 3n, false), 2 * T + 1)
-  node.tick(3 * T)
-  assert.equal(store.load().term, 3n, 'two of three needed answers: still the same term')
-  node.noteVoteResponse(4, 3n, false, 3 * T + 1)
-  assert.equal(node.status().electionDeadlineMs, 4 * T + 1, 'the election period restarts when a quorum first answers')
-  node.tick(4 * T)
-  assert.equal(store.load().term, 3n)
-  node.tick(4 * T + 1)
-  assert.equal(store.load().term, 4n, 'a quorum answered without electing us: a split vote, so term+1')
+  assert.equal(node.status().electionDeadlineMs, T + 1.5 * T, 'a new timeout draw for the round')
+  const second = node.tick(2.5 * T)
+  assert.deepEqual(second.events.map((e) => e.kind), ['election-timeout', 'pre-vote-started'])
+  assert.deepEqual(store.load(), FOLLOWER, 'still the same term')
+  const echo = second.messages[0].echo
+  node.step(msg('Heartbeat', 4, 2n), 2.5 * T + 1)
+  assert.equal(node.nextDeadlineMs(), 3.5 * T + 1, 'no retransmission: the round is over')
+  node.step(msg('PreVoteResponse', 2, 2n, true, 1, echo), 2.5 * T + 2)
+  node.step(msg('PreVoteResponse', 3, 2n, true, 1, echo), 2.5 * T + 3)
+  assert.deepEqual(store.load(), {...FOLLOWER}, 'late grants of an ended round elect nobody')
+})
+
+test('§9.6 PreVote: a refusal with a higher term is adopted (rule 1) and ends the round', () => {
+  const store = new MemoryHardStateStore(FOLLOWER)
+  const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0, preVote: true})
+  const echo = node.tick(T).messages[0].echo
+  node.step(msg('PreVoteResponse', 2, 4n, false, 1, echo), T + 1)
+  assert.deepEqual(store.load(), {term: 4n, votedFor: 0, role: 'follower'})
+  node.step(msg('PreVoteResponse', 3, 2n, true, 1, echo), T + 2)
+  node.step(msg('PreVoteResponse', 4, 2n, true, 1, echo), T + 3)
+  assert.equal(store.load().term, 4n, 'grants for the old round count for nothing')
+})
+
+test('§9.6 PreVote: a follower that heard its leader within T refuses PreVotes (lease); after T it grants', () => {
+  const store = new MemoryHardStateStore(FOLLOWER)
+  const node = new RaftNode(fiveNodeConfig(), store, () => 0.5, {nowMs: 0, preVote: true})
+  node.step(msg('Heartbeat', 2, 2n), 10)
+  const leased = node.step(msg('PreVoteRequest', 3, 3n, false, 1, 5n), 10 + T - 1)
+  assert.deepEqual(leased.messages, [{type: 'PreVoteResponse', from: 1, to: 3, term: 2n, flag: false, echo: 5n}])
+  const expired = node.step(msg('PreVoteRequest', 3, 3n, false, 1, 6n), 10 + T)
+  assert.deepEqual(expired.messages, [{type: 'PreVoteResponse', from: 1, to: 3, term: 2n, flag: true, echo: 6n}])
+  assert.deepEqual(store.load(), {...FOLLOWER, votedFor: 0}, 'answering changes nothing')
+  assert.equal(node.status().lastTimerResetMs, 10, 'and does not reset the election timer')
+})
+
+test('§9.6 PreVote: a one-member cluster campaigns and leads at its first timeout', () => {
+  const store = new MemoryHardStateStore(FOLLOWER)
+  const node = new RaftNode({...fiveNodeConfig(), members: [1]}, store, () => 0, {nowMs: 0, preVote: true})
+  node.tick(T)
+  assert.deepEqual(store.load(), {term: 3n, votedFor: 1, role: 'leader'})
 })
 
 test('rule 6: a leader that hears acks from a majority within T keeps leading', () => {
@@ -109,34 +171,34 @@ test('rule 6: a leader that hears acks from a majority within T keeps leading', 
   assert.equal(peers[0].rttMs, 1, 'round trip from the echoed send time')
 })
 
-test('rule 6: a leader that hears from too few members within T steps down at exactly T after the last quorum', () => {
+test('rule 6: a leader that hears from too few members within the longest election timeout W steps down at exactly W after the last quorum', () => {
   const store = new MemoryHardStateStore({term: 5n, votedFor: 1, role: 'leader'})
   const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0})
   node.tick(0)
   node.step(msg('HeartbeatAck', 2, 5n, true), 40)
   node.step(msg('HeartbeatAck', 3, 5n, true), 60)
   // From 60 on only n2 answers: self + n2 = 2 < 3; the quorum was last whole with n3's ack at 60.
-  for (let t = 100; t < 60 + T; t += H) node.step(msg('HeartbeatAck', 2, 5n, true), t + 1)
-  node.tick(60 + T - 0.5)
+  for (let t = 100; t < 60 + W; t += H) node.step(msg('HeartbeatAck', 2, 5n, true), t + 1)
+  node.tick(60 + W - 0.5)
   assert.equal(store.load().role, 'leader')
-  assert.equal(node.nextDeadlineMs(), 60 + T, 'check-quorum is a deadline the driver is told about')
-  const ready = node.tick(60 + T)
+  assert.equal(node.nextDeadlineMs(), 60 + W, 'check-quorum is a deadline the driver is told about')
+  const ready = node.tick(60 + W)
   assert.deepEqual(store.load(), {term: 5n, votedFor: 1, role: 'follower'}, 'same term, follower')
   assert.deepEqual(ready.events.map((e) => e.kind), ['check-quorum-failed', 'stepped-down'])
   const failed = ready.events[0]
   assert.ok(failed.kind === 'check-quorum-failed')
-  assert.deepEqual([failed.acked, failed.quorum, failed.windowMs], [2, 3, T])
+  assert.deepEqual([failed.acked, failed.quorum, failed.windowMs], [2, 3, W])
 })
 
-test('rule 6: a new leader gets one full window T before check-quorum applies', () => {
+test('rule 6: a new leader gets one full window W before check-quorum applies', () => {
   const store = new MemoryHardStateStore({term: 5n, votedFor: 1, role: 'candidate'})
   const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0})
   node.step(msg('VoteResponse', 2, 5n, true), 10)
   node.step(msg('VoteResponse', 3, 5n, true), 20)
   assert.equal(store.load().role, 'leader')
-  node.tick(20 + T - 1)
+  node.tick(20 + W - 1)
   assert.equal(store.load().role, 'leader')
-  node.tick(20 + T)
+  node.tick(20 + W)
   assert.equal(store.load().role, 'follower')
 })
 

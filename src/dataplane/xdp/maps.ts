@@ -24,7 +24,15 @@ export interface NodeConfig {
   /** This node's IPv4 address: raft frames to any other address are not answered. */
   selfAddr: string
   termLimit?: bigint
+  /**
+   * T, the minimum election timeout, in ns: a leader heard within it holds a lease and the program
+   * denies PreVotes (thesis §9.6, §4.2.3).
+   */
+  electionTimeoutMinNs: bigint
 }
+
+/** The longest election timeout the program accepts (1 hour, in ns): a larger one is a unit mistake. */
+const MAX_ELECTION_TIMEOUT_NS = 3_600_000_000_000n
 
 function requireRange(what: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -38,6 +46,10 @@ export function validateNodeConfig(config: NodeConfig): void {
   requireRange('cluster size', config.clusterSize, 1, MAX_VOTING_MEMBERS)
   requireRange('self index', config.selfIndex, 0, config.clusterSize - 1)
   ipv4Bytes(config.selfAddr)
+  const t = config.electionTimeoutMinNs
+  if (typeof t !== 'bigint' || t < 1n || t > MAX_ELECTION_TIMEOUT_NS) {
+    throw new RaftctlError(`the minimum election timeout must be a whole number of ns from 1 to ${MAX_ELECTION_TIMEOUT_NS}, not ${t}`)
+  }
 }
 
 /** Checks a peer list: ids and addresses unique, voters' indices distinct and within the tally. */
@@ -160,6 +172,11 @@ export class RaftMaps {
     this.mappedState().storeU32(this.offsetInState('crashed'), crashed ? 1 : 0)
   }
 
+  /** Writes leader_heard_ktime_ns (tests: 0 = never, or now to hold the leader lease). */
+  writeLeaderHeard(ktimeNs: bigint): void {
+    this.mappedState().storeU64(this.offsetInState('leader_heard_ktime_ns'), ktimeNs)
+  }
+
   /** Writes the tally word directly (tests): voters counted for `term`, a bit per member index. */
   writeTally(voters: number, term: bigint): void {
     this.mappedState().storeU64(this.offsetInState('tally.word'), (term << BigInt(MAX_VOTING_MEMBERS)) | BigInt(voters))
@@ -174,6 +191,7 @@ export class RaftMaps {
       cluster_size: config.clusterSize,
       self_index: config.selfIndex,
       term_limit: config.termLimit ?? 0n,
+      election_timeout_min_ns: config.electionTimeoutMinNs,
     })
     // __be32: the address bytes go in as they are on the wire
     ipv4Bytes(config.selfAddr).copy(value, fieldOffset(this.layout(map), 'self_addr').offset)
@@ -191,11 +209,12 @@ export class RaftMaps {
     const map = this.maps.raft_config
     const value = map.lookup(ZERO_KEY)!
     const raw = decode(this.layout(map), value) as {
-      node_id: number; cluster_size: number; self_index: number; term_limit: bigint
+      node_id: number; cluster_size: number; self_index: number; term_limit: bigint; election_timeout_min_ns: bigint
     }
     const addr = fieldOffset(this.layout(map), 'self_addr').offset
     return {nodeId: raw.node_id, clusterSize: raw.cluster_size, selfIndex: raw.self_index,
-      selfAddr: [...value.subarray(addr, addr + 4)].join('.'), termLimit: raw.term_limit}
+      selfAddr: [...value.subarray(addr, addr + 4)].join('.'), termLimit: raw.term_limit,
+      electionTimeoutMinNs: raw.election_timeout_min_ns}
   }
 
   /** Replaces the peers map with exactly these entries. */
