@@ -4,7 +4,7 @@
  * and reads kernel events, and `userspace`, where Node answers everything over a UDP socket.
  * Both put the same bytes on the wire (wire.ts), so a cluster may mix them.
  */
-import type {HardStateStore, Message} from '../raft/types.js'
+import type {HardState, HardStateStore, Message} from '../raft/types.js'
 
 /** A cluster member or learner: its node id and IPv4 address. */
 export interface PeerAddress {
@@ -31,7 +31,10 @@ export interface DataplaneOptions {
  * Times are the monotonic clock in ms (process.hrtime / bpf_ktime_get_ns, the same clock).
  */
 export type DataplaneEvent =
-  /** userspace: a valid message from a member arrived; the driver steps the state machine with it. */
+  /**
+   * A valid message from a member arrived; the driver steps the state machine with it. userspace:
+   * every message; xdp: only PreVoteResponses, which the program passes up for the pre-vote count.
+   */
   | {kind: 'message'; message: Message; atMs: number}
   /** xdp: the kernel granted a vote or accepted a heartbeat (election timer reset). */
   | {kind: 'timer-reset'; atMs: number; leaderId?: number}
@@ -45,14 +48,38 @@ export type DataplaneEvent =
   | {kind: 'term-limit'; term: bigint; atMs: number}
   /** xdp: a decoded struct raft_event, for logs and metrics. */
   | {kind: 'kernel'; event: Record<string, number | bigint | string>; atMs: number}
+  /** The dataplane broke after start (socket or ring-buffer failure): the node cannot go on. */
+  | {kind: 'error'; error: Error; atMs: number}
+
+/**
+ * Where a dataplane starts when it holds no state of its own from an earlier run of this node
+ * (userspace: always; xdp: when the pinned maps were never configured by `run`).
+ */
+export interface DataplaneBoot {
+  /** The hard state recovered from the node's state file (rule 8). */
+  hardState: HardState
+  /** xdp: the kernel's term limit, already persisted by the driver; 0n = none. Userspace ignores it. */
+  termLimit: bigint
+}
 
 /** One dataplane of one node. */
 export interface Dataplane {
   readonly kind: 'xdp' | 'userspace'
   /** The hard state the state machine changes by compare-and-swap (shared with the kernel in xdp). */
   readonly store: HardStateStore
-  /** Opens sockets (and, for xdp, attaches and configures the program); events flow from here on. */
-  start(onEvent: (event: DataplaneEvent) => void): Promise<void>
+  /**
+   * Opens sockets (and, for xdp, attaches and configures the program); events flow from here on.
+   * `boot` defaults to term 0, no vote, no term limit. On failure nothing is left attached.
+   */
+  start(onEvent: (event: DataplaneEvent) => void, boot?: DataplaneBoot): Promise<void>
+  /** One line for the node's start-up log: what runs where (mode, attached now or found). */
+  describe(): string
+  /**
+   * xdp: when the kernel last reset the election timer (a vote granted, a heartbeat accepted),
+   * read from the shared state, in ms of the monotonic clock; undefined when never. The ring
+   * buffer reports the same, but later: the driver asks this before an election timeout fires.
+   */
+  lastTimerResetMs?(): number | undefined
   /** Sends one message to a member or learner (requests; in userspace also the replies). */
   send(to: PeerAddress, message: Message): void
   /** While crashed, every inbound raft message is dropped (xdp: in the kernel) and nothing is sent. */

@@ -19,7 +19,7 @@ const configureNode = `
 import {RaftMaps} from '${moduleUrl('dataplane/xdp/maps.js')}'
 const [iface, selfAddr, peerAddr] = process.argv.slice(1)
 const maps = RaftMaps.openPinned(iface)
-maps.writeConfig({nodeId: 1, clusterSize: 3, selfIndex: 0, selfAddr})
+maps.writeConfig({nodeId: 1, clusterSize: 3, selfIndex: 0, selfAddr, electionTimeoutMinNs: 150_000_000n})
 maps.writePeers([{addr: peerAddr, nodeId: 2, index: 1, voter: true}])
 maps.close()`
 

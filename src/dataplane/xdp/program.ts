@@ -79,7 +79,8 @@ function requireInterface(iface: string): number {
   }
 }
 
-function isVeth(iface: string): boolean {
+/** Whether `iface` is a veth (ip -d link), where native XDP_TX needs an XDP program on the peer. */
+export function isVeth(iface: string): boolean {
   try {
     const [link] = JSON.parse(execFileSync('ip', ['-d', '-j', 'link', 'show', 'dev', iface], {encoding: 'utf8'}))
     return link?.linkinfo?.info_kind === 'veth'

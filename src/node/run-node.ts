@@ -1,0 +1,102 @@
+/**
+ * `raftctl run` as a function: build the cluster layout, the dataplane, the state file, the
+ * runtime, its log and API; run until SIGINT/SIGTERM (then stop cleanly) or a fatal error (then
+ * stop and throw it, so the command prints one line and exits non-zero).
+ */
+import type {ApiServer} from '../api/server.js'
+import type {Dataplane, DataplaneOptions} from '../dataplane/dataplane.js'
+import {UserspaceDataplane} from '../dataplane/userspace.js'
+import {XdpDataplane} from '../dataplane/xdp.js'
+import type {XdpMode} from '../bpf/index.js'
+import {RaftctlError} from '../errors.js'
+import {attachLogger, type LogFormat} from './logger.js'
+import {parsePeers, resolveLayout} from './peers.js'
+import {NodeRuntime} from './runtime.js'
+import {StateFile, defaultStateDir} from './state-file.js'
+
+/** Everything `raftctl run` is told. */
+export interface RunNodeOptions {
+  iface: string
+  /** --peers as given: comma-separated IPv4 addresses; ids are positions 1..N. */
+  peers: string
+  /** This node's position in --peers (1-based); default: the member whose address is on iface. */
+  id?: number
+  heartbeatMs: number
+  electionTimeoutMs: {min: number; max: number}
+  dataplane: 'xdp' | 'userspace'
+  mode: XdpMode
+  port: number
+  clusterId: number
+  api?: {host: string; port: number}
+  /** Default /var/lib/raftctl/[netns-<name>/]<iface>. */
+  stateDir?: string
+  logFormat: LogFormat
+  crashAfterHeartbeats?: number
+}
+
+/** Where the log goes and which signals stop the node (tests pass their own). */
+export interface RunNodeIo {
+  write: (line: string) => void
+  signals: NodeJS.EventEmitter
+  /** The log's stream: when it breaks (EPIPE: the reader is gone) the node stops as on SIGTERM. */
+  output?: NodeJS.EventEmitter
+}
+
+const STDIO: RunNodeIo = {write: (line) => process.stdout.write(`${line}\n`), signals: process, output: process.stdout}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+function checkTiming(o: RunNodeOptions): void {
+  const {min, max} = o.electionTimeoutMs
+  if (min <= o.heartbeatMs) {
+    throw new RaftctlError(`--election-timeout-ms minimum (${min}) must exceed --heartbeat-ms (${o.heartbeatMs}), ` +
+      'or followers time out between heartbeats; 3 to 10 times the interval is usual', {exitCode: 2})
+  }
+  if (max < min) throw new RaftctlError(`--election-timeout-ms ${min}-${max} is an empty range; give MIN-MAX with MIN <= MAX`, {exitCode: 2})
+}
+
+/** Builds the runtime `run` describes (validated; nothing started yet). */
+export function buildRuntime(o: RunNodeOptions): NodeRuntime {
+  checkTiming(o)
+  const {self, members} = resolveLayout(parsePeers(o.peers), {iface: o.iface, id: o.id})
+  const common: DataplaneOptions = {iface: o.iface, self, members, learners: [], port: o.port, clusterId: o.clusterId}
+  const dataplane: Dataplane = o.dataplane === 'xdp' ? new XdpDataplane({...common, mode: o.mode, electionTimeoutMinMs: o.electionTimeoutMs.min}) : new UserspaceDataplane(common)
+  return new NodeRuntime({
+    dataplane, self, members,
+    heartbeatIntervalMs: o.heartbeatMs,
+    electionTimeoutMinMs: o.electionTimeoutMs.min,
+    electionTimeoutMaxMs: o.electionTimeoutMs.max,
+    durable: new StateFile(o.stateDir ?? defaultStateDir(o.iface), self.id),
+    crashAfterHeartbeats: o.crashAfterHeartbeats,
+  })
+}
+
+/** The HTTP API (src/api), loaded only when asked for: fastify alone takes most of a second to load. */
+async function startApi(runtime: NodeRuntime, at: {host: string; port: number}): Promise<ApiServer> {
+  const {startApiServer} = await import('../api/server.js')
+  return startApiServer(runtime, at)
+}
+
+/** Runs a node until a stop signal (resolves) or a fatal error (rejects, with everything stopped). */
+export async function runNode(o: RunNodeOptions, io: RunNodeIo = STDIO): Promise<void> {
+  const runtime = buildRuntime(o)
+  let stopRequested!: () => void
+  const signalled = new Promise<void>((resolve) => (stopRequested = resolve))
+  // Listening from the start: a signal during attach stops the node once it is whole, never half-attached.
+  for (const signal of STOP_SIGNALS) io.signals.on(signal, stopRequested)
+  io.output?.on('error', stopRequested)
+  const detachLogger = attachLogger(runtime, {format: o.logFormat, write: io.write})
+  let api: ApiServer | undefined
+  try {
+    await runtime.start()
+    if (o.api) api = await startApi(runtime, o.api)
+    await Promise.race([signalled, runtime.stopped])
+  } finally {
+    for (const signal of STOP_SIGNALS) io.signals.off(signal, stopRequested)
+    await api?.close()
+    await runtime.stop()
+    detachLogger()
+    io.output?.off('error', stopRequested) // only now: the last lines may still hit a broken pipe
+  }
+  await runtime.stopped
+}

@@ -1,0 +1,51 @@
+// `raftctl run` as a user meets it: help, and one-line errors with exit code 2 for bad input,
+// found before anything is attached or bound (spawned bin/run.js, as the other CLI tests do).
+import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, describe, it} from 'node:test'
+import {raftctl} from '../cli/cli.js'
+import {StateFile} from '../../src/node/state-file.js'
+
+describe('raftctl run: help and bad input', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-cli-'))
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('--help shows every flag and the examples', () => {
+    const run = raftctl(['run', '--help'])
+    assert.equal(run.status, 0, run.stderr)
+    for (const flag of ['--iface', '--peers', '--id', '--heartbeat-ms', '--election-timeout-ms', '--dataplane', '--mode', '--port',
+      '--cluster-id', '--api', '--state-dir', '--log-format', '--crash-after-heartbeats', 'EXAMPLES']) {
+      assert.ok(run.stdout.includes(flag), `${flag} missing`)
+    }
+  })
+
+  const base = ['run', '--iface', 'lo', '--dataplane', 'userspace', '--state-dir', dir]
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a peer that is not an IPv4 address', ['--peers', '10.0.0.1,10.0.0'], /--peers must list IPv4 addresses .* "10\.0\.0" is not one/],
+    ['a duplicate peer', ['--peers', '10.0.0.1,10.0.0.1'], /--peers lists 10\.0\.0\.1 twice/],
+    ['an --id beyond the list', ['--peers', '10.0.0.1,10.0.0.2', '--id', '3'], /--id 3 names no member/],
+    ['no member on the interface', ['--peers', '10.0.0.1,10.0.0.2'], /none of --peers is an address of lo/],
+    ['a timeout range that is not one', ['--peers', '127.0.0.1', '--election-timeout-ms', '300-150'], /--election-timeout-ms must be MIN-MAX/],
+    ['a timeout not above the heartbeat', ['--peers', '127.0.0.1', '--heartbeat-ms', '200'], /minimum \(150\) must exceed --heartbeat-ms \(200\)/],
+    ['a bad API address', ['--peers', '127.0.0.1', '--api', 'localhost:http'], /--api must be HOST:PORT/],
+    ['a bad dataplane', ['--peers', '127.0.0.1', '--dataplane', 'dpdk'], /dataplane/],
+  ]
+  for (const [name, args, message] of cases) {
+    it(`refuses ${name} in one line with exit code 2`, () => {
+      const run = raftctl([...base, ...args])
+      assert.equal(run.status, 2, run.stderr)
+      assert.match(run.stderr, message)
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr)
+      assert.equal(run.stdout, '')
+    })
+  }
+
+  it("refuses another node's state file (votes are recorded by node id)", () => {
+    new StateFile(dir, 2).save({term: 3n, votedFor: 2, termLimit: 0n})
+    const run = raftctl([...base, '--peers', '127.0.0.1,127.0.0.2', '--id', '1'])
+    assert.equal(run.status, 2, run.stderr)
+    assert.match(run.stderr, /^Error: the state file .* belongs to node n2, not n1; give this node its own --state-dir/)
+  })
+})
