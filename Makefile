@@ -49,7 +49,37 @@ ts:
 build: deps bpf native ts
 
 test: build bpffs
-	node --test --test-concurrency=1 $$(find dist/test -name "*.test.js" | sort)
+	node --test --test-concurrency=1 --test-timeout=600000 --test-force-exit $$(find dist/test -name "*.test.js" | sort)
 
 clean:
 	rm -rf build obj dist
+
+# ---- The main job and the prototype's targets (cluster harness: src/cluster, raftctl cluster up) ----
+
+.PHONY: demo build-and-run-leader run-node
+
+# A 3-node cluster of network namespaces on this machine: it elects a leader, the leader is crashed
+# every 3 s (crash-simulate through its API) and re-elected, and after 15 s everything is removed.
+# `raftctl cluster down` cleans up if it is interrupted hard.
+demo: build bpffs
+	node bin/run.js cluster up --nodes 3 --crash-every 3s --duration 15s
+
+# One node of a real cluster, run the same way on every machine with the same PEERS:
+#   make build-and-run-leader INTERFACE=eth0 PEERS=10.0.0.1,10.0.0.2,10.0.0.3   (first machine)
+#   make run-node INTERFACE=eth0 PEERS=10.0.0.1,10.0.0.2,10.0.0.3                (the others)
+# Both run the same node: Raft has no fixed leader (the names are the prototype's). Optional: ID (else
+# found from the interface's address among PEERS), API (HTTP API address), RUN_ARGS (more run flags).
+RUN_NODE = node bin/run.js run --iface $(INTERFACE) --peers $(PEERS) $(if $(ID),--id $(ID)) $(if $(API),--api $(API)) $(RUN_ARGS)
+
+# Checked when make reads the file, so a missing variable fails before a long build, not after.
+ifneq ($(filter build-and-run-leader run-node,$(MAKECMDGOALS)),)
+ifeq ($(and $(INTERFACE),$(PEERS)),)
+$(error set INTERFACE and PEERS, e.g. make $(firstword $(MAKECMDGOALS)) INTERFACE=eth0 PEERS=10.0.0.1,10.0.0.2,10.0.0.3)
+endif
+endif
+
+build-and-run-leader: build bpffs
+	$(RUN_NODE)
+
+run-node: build bpffs
+	$(RUN_NODE)

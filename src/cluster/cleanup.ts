@@ -1,0 +1,84 @@
+/**
+ * Removes every trace of a cluster found by its name, whether or not the process that made it
+ * is still alive: processes inside its namespaces, XDP attachments, the namespaces (and so the
+ * bridge, links and fault table), raftctl's pin directories for those namespaces and the run
+ * directory. Safe to run any number of times; `raftctl cluster down` and Cluster.destroy() both
+ * end here.
+ */
+import {existsSync, readdirSync, rmSync, rmdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {PIN_BASE} from '../dataplane/xdp/pins.js'
+import type {ClusterNames} from './names.js'
+import {listNamespaces, namespacePids, shOutput, shQuiet} from './shell.js'
+import {deleteNamespace} from './topology.js'
+
+/** What a cleanup removed. */
+export interface CleanupReport {
+  namespaces: string[]
+  processes: number[]
+  pinDirs: string[]
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SIGTERM (a node detaches what it attached), then SIGKILL for whatever is left after `graceMs`. */
+async function endProcesses(pids: number[], graceMs: number): Promise<void> {
+  const signal = (pid: number, sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig)
+    } catch {
+      // already gone
+    }
+  }
+  for (const pid of pids) signal(pid, 'SIGTERM')
+  const deadline = Date.now() + graceMs
+  while (pids.some(alive) && Date.now() < deadline) await sleep(50)
+  for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL')
+  while (pids.some(alive) && Date.now() < deadline + 2000) await sleep(20)
+}
+
+/** XDP off in both modes on every link of a namespace (`xdp off` alone only detaches native on veth). */
+function detachAll(netns: string): void {
+  for (const mode of ['xdpgeneric', 'xdpdrv']) {
+    for (const iface of interfacesOf(netns)) shQuiet('ip', ['-n', netns, 'link', 'set', 'dev', iface, mode, 'off'])
+  }
+}
+
+function interfacesOf(netns: string): string[] {
+  const out = shOutput('ip', ['-n', netns, '-j', 'link', 'show'])
+  try {
+    return (JSON.parse(out || '[]') as Array<{ifname: string; xdp?: unknown}>).filter((l) => l.xdp).map((l) => l.ifname)
+  } catch {
+    return []
+  }
+}
+
+/** Removes everything of cluster `names`; `pids` adds processes the caller knows of (a crash's orphans). */
+export async function removeCluster(names: ClusterNames, pids: number[] = [], graceMs = 2000): Promise<CleanupReport> {
+  const namespaces = listNamespaces().filter((ns) => names.ownsNamespace(ns))
+  const processes = [...new Set([...pids, ...namespaces.flatMap(namespacePids)])].filter((p) => p !== process.pid)
+  await endProcesses(processes, graceMs)
+  for (const ns of namespaces) detachAll(ns)
+  // nodes and hosts before the switch: a veth pair goes with either end, the bridge last
+  for (const ns of namespaces.filter((n) => n !== names.switchNs)) deleteNamespace(ns)
+  if (namespaces.includes(names.switchNs)) deleteNamespace(names.switchNs)
+  const pinDirs = existsSync(PIN_BASE)
+    ? readdirSync(PIN_BASE).filter((d) => d.startsWith('netns-') && names.ownsNamespace(d.slice(6))).map((d) => join(PIN_BASE, d))
+    : []
+  for (const dir of pinDirs) rmSync(dir, {recursive: true, force: true})
+  try {
+    rmdirSync(PIN_BASE) // only when no other node of any namespace is pinned
+  } catch {
+    // not empty, or gone already
+  }
+  rmSync(names.runDir, {recursive: true, force: true})
+  return {namespaces, processes, pinDirs}
+}

@@ -1,0 +1,48 @@
+/**
+ * Flags of the `cluster` commands, with parsers whose errors say in one line what is allowed.
+ * They live here, not under src/commands, because oclif takes every file there for a command.
+ */
+import {Flags} from '@oclif/core'
+import {UsageError} from '../render/command-base.js'
+import {parseDurationMs} from '../render/format.js'
+import {CLI_CLUSTER_NAME} from './names.js'
+
+/** --name: the cluster's name, the prefix of everything it creates. */
+export const nameFlag = Flags.custom<string>({
+  default: CLI_CLUSTER_NAME,
+  description: 'Cluster name: namespaces are <name>-sw, <name>-n1, ... (1-10 lowercase letters and digits).',
+  helpValue: '<name>',
+  async parse(input) {
+    if (!/^[a-z][a-z0-9]{0,9}$/.test(input)) throw new UsageError(`--name must be 1-10 lowercase letters and digits starting with a letter, not "${input}"`)
+    return input
+  },
+})
+
+/** A duration flag (500ms, 2s, 1m) of at least `minMs`. */
+export function durationFlag(flag: string, minMs: number, description: string) {
+  return Flags.custom<number>({
+    description,
+    helpValue: '<duration>',
+    async parse(input) {
+      const ms = parseDurationMs(input)
+      if (ms === undefined || ms < minMs) throw new UsageError(`--${flag} must be a duration of at least ${minMs}ms like 500ms, 2s or 1m, not "${input}"`)
+      return ms
+    },
+  })
+}
+
+/** --election-timeout-ms MIN-MAX (or one number T for T-2T). */
+export const electionTimeoutFlag = Flags.custom<{min: number; max: number}>({
+  description: 'Election timeout range in ms, drawn uniformly per period, like 150-300 (one number T means T-2T).',
+  helpValue: '<min-max>',
+  async parse(input) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(input.trim())
+    const min = Number(match?.[1])
+    const max = match?.[2] === undefined ? 2 * min : Number(match[2])
+    if (!match || min < 10 || max < min) throw new UsageError(`--election-timeout-ms must be MIN-MAX in ms with 10 <= MIN <= MAX, like 150-300, not "${input}"`)
+    return {min, max}
+  },
+})
+
+/** --heartbeat-ms: the leader's heartbeat interval. */
+export const heartbeatFlag = Flags.integer({description: 'Heartbeat interval of the leader in ms.', default: 50, min: 5, max: 10_000})

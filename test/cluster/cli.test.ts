@@ -1,0 +1,61 @@
+/**
+ * `raftctl cluster up` and `cluster down` spawned as a user runs them (bin/run.js): a scripted
+ * run with --duration and a crash every second, and the clean-up after a SIGKILLed `cluster up`.
+ * Each uses its own --name, so it never touches the `rc` cluster of a demo.
+ */
+import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
+import {once} from 'node:events'
+import {join} from 'node:path'
+import {describe, it} from 'node:test'
+import {removeCluster} from '../../src/cluster/cleanup.js'
+import {clusterNames, uniqueClusterName} from '../../src/cluster/names.js'
+import {packageRoot} from '../../src/package-root.js'
+import {leftovers, running} from './leftovers.js'
+
+const RUN = join(packageRoot(), 'bin', 'run.js')
+
+describe('raftctl cluster up/down', () => {
+  it('up --duration elects, crashes the leader, re-elects, tears down, and reports it as JSON', async () => {
+    const name = uniqueClusterName('c')
+    try {
+      const result = spawnSync(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3', '--crash-every', '2s', '--duration', '7s', '--json'],
+        {encoding: 'utf8', timeout: 60_000})
+      assert.equal(result.status, 0, result.stderr)
+      const summary = JSON.parse(result.stdout)
+      assert.deepEqual(summary.violations, [])
+      assert.ok(summary.crashes >= 2, `crashed ${summary.crashes} times`)
+      assert.ok(summary.leaders.length >= 3, `leaders: ${JSON.stringify(summary.leaders)}`)
+      assert.deepEqual(leftovers(clusterNames(name)), [])
+    } finally {
+      await removeCluster(clusterNames(name))
+    }
+  })
+
+  it('down removes everything a SIGKILLed up left behind, and a second down finds nothing', async () => {
+    const name = uniqueClusterName('c')
+    const names = clusterNames(name)
+    const up = spawn(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3'], {stdio: ['ignore', 'pipe', 'inherit']})
+    try {
+      let out = ''
+      up.stdout!.on('data', (chunk) => (out += chunk))
+      while (!/leader: n\d/.test(out)) await once(up.stdout!, 'data')
+      up.kill('SIGKILL')
+      await once(up, 'exit')
+      const left = leftovers(names)
+      assert.ok(left.length >= 4, `up left only ${left.join(', ')}`)
+      const down = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', name, '--json'], {encoding: 'utf8', timeout: 60_000})
+      assert.equal(down.status, 0, down.stderr)
+      const report = JSON.parse(down.stdout)
+      assert.equal(report.namespaces.length, 4)
+      assert.equal(report.pinDirs.length, 3, 'the xdp nodes\' pin dirs')
+      assert.deepEqual(report.processes.filter(running), [])
+      assert.deepEqual(leftovers(names), [])
+      const again = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', name], {encoding: 'utf8'})
+      assert.match(again.stdout, new RegExp(`no cluster ${name} to remove`))
+    } finally {
+      up.kill('SIGKILL')
+      await removeCluster(names)
+    }
+  })
+})
