@@ -20,7 +20,7 @@ export function renderAttach(result: AttachResult): string {
 
 /** The detach outcome as one line. */
 export function renderDetach(result: DetachResult): string {
-  if (result.detached) return `detached raftctl from ${result.iface} and removed its pins (term and vote are gone)`
+  if (result.detached) return `detached raftctl from ${result.iface} and removed its pins (the kernel's copy of term and vote; a run's state file in --state-dir stays)`
   if (result.unpinned) return `removed the stale raftctl pins of ${result.iface} (no raftctl program was attached)`
   return `nothing attached to ${result.iface}`
 }

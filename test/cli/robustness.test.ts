@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -27,7 +27,9 @@ describe('attach and detach under abuse', () => {
     it(`refuses ${JSON.stringify(name)} as an interface name and deletes nothing`, () => {
       const victim = mkdtempSync(join(tmpdir(), 'raftctl-victim-'))
       writeFileSync(join(victim, 'file'), 'x')
-      mkdirSync(PIN_BASE, {recursive: true})
+      // a directory of its own under the pin base: an rm -rf of the base would take it along
+      const sentinel = join(PIN_BASE, `netns-sentinel${process.pid}`)
+      mkdirSync(sentinel, {recursive: true})
       try {
         for (const command of ['detach', 'attach']) {
           const run = raftctl([command, '--iface', name === '../../../../tmp/x' ? `../../../..${victim}` : name])
@@ -35,9 +37,15 @@ describe('attach and detach under abuse', () => {
           assert.match(run.stderr, /is not an interface name/)
         }
         assert.ok(existsSync(join(victim, 'file')), 'the directory outside the pins survives')
-        assert.ok(existsSync(PIN_BASE), 'raftctl\'s own pin base survives')
+        assert.ok(existsSync(sentinel), 'raftctl\'s own pin base and what is in it survive')
       } finally {
         rmSync(victim, {recursive: true, force: true})
+        rmSync(sentinel, {recursive: true, force: true})
+        try {
+          rmdirSync(PIN_BASE)
+        } catch {
+          // other pins are there
+        }
       }
     })
   }
