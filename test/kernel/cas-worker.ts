@@ -4,7 +4,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 import {BpfMap, fieldOffset} from '../../src/bpf/index.js'
 import {packHardState, unpackHardState} from '../../src/dataplane/hard-state.js'
 
-const {statePin, stop, atomic} = workerData as {statePin: string; stop: Int32Array; atomic: boolean}
+const {statePin, stop} = workerData as {statePin: string; stop: Int32Array}
 const map = BpfMap.openPinned(statePin)
 const memory = map.mmap()
 const offset = fieldOffset(map.valueLayout!, 'hard.word').offset
@@ -18,11 +18,7 @@ while (Atomics.load(stop, 0) === 0) {
   const next = packHardState({term: current.term + 1n, votedFor: 1, role: 'candidate'})
   // widen the window between the read and the CAS, as a busy event loop would
   for (let j = 0; j < 2000; j++) spin += j
-  if (!atomic) {
-    // the broken way, kept to prove the test can see a double vote: read, then overwrite
-    memory.storeU64(offset, next)
-    selfVotes.push(String(current.term + 1n))
-  } else if (memory.compareExchangeU64(offset, word, next) === word) {
+  if (memory.compareExchangeU64(offset, word, next) === word) {
     selfVotes.push(String(current.term + 1n))
   } else {
     lostRaces++
