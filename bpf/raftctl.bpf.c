@@ -394,7 +394,13 @@ static __always_inline int on_pre_vote_request(struct rx *rx, struct ethhdr *eth
 	int leased, granted;
 
 	leased = heard && heard + rx->cfg->election_timeout_min_ns > rx->now;
-	granted = rx->term > hard_term(w) && hard_role(w) != RAFT_LEADER && !leased;
+	/*
+	 * A pre-vote promises the real vote could follow: above the term limit it could not (the
+	 * VoteRequest would be refused until userspace persists a higher limit, and never if no
+	 * process runs), and granting anyway lets a candidate raise its term without end.
+	 */
+	granted = rx->term > hard_term(w) && hard_role(w) != RAFT_LEADER && !leased &&
+		  (!rx->cfg->term_limit || rx->term <= rx->cfg->term_limit);
 	note_event(rx, granted ? RAFT_EV_PRE_VOTE_GRANTED : RAFT_EV_PRE_VOTE_DENIED, w, w, rx->term);
 	return send_reply(eth, iph, udp, rx, RAFT_MSG_PRE_VOTE_RESPONSE, granted ? RAFT_FLAG_OK : 0,
 			  hard_term(w));

@@ -15,6 +15,12 @@ interface Learner extends PeerAddress {
 }
 
 /** The learners of one node. */
+/** Whether an IPv4 address can be one host's unicast address (what a learner needs to be sent heartbeats). */
+function isHostAddress(addr: string): boolean {
+  const first = Number(addr.split('.')[0])
+  return first !== 0 && first !== 127 && first < 224
+}
+
 export class Learners {
   private readonly byAddr = new Map<string, Learner>()
 
@@ -31,6 +37,9 @@ export class Learners {
    */
   add(addr: string, id?: number): PeerAddress {
     if (typeof addr !== 'string' || !isIpv4(addr)) throw new ControlError(`"${addr}" is not an IPv4 address like 10.0.0.4`, 400)
+    if (!isHostAddress(addr)) {
+      throw new ControlError(`${addr} is not a host's address (unspecified, loopback, multicast or broadcast); give the learner's own address`, 400)
+    }
     const member = this.members.find((m) => m.addr === addr)
     if (member) throw new ControlError(`${addr} is voting member n${member.id}; voters change only with --peers and a restart`, 409)
     if (id !== undefined && (!Number.isInteger(id) || id < 1 || id > MAX_NODE_ID)) {

@@ -4,7 +4,7 @@
  * crash at any moment leaves either the old or the new state, never a torn one.
  */
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {join, relative, resolve} from 'node:path'
 import {namespacePinBase, PIN_BASE} from '../dataplane/xdp/pins.js'
 import {RaftctlError} from '../errors.js'
 
@@ -39,6 +39,21 @@ export function defaultStateDir(iface: string): string {
 }
 
 /** The state file `state.json` in a state directory, belonging to one node id. */
+/**
+ * mkdir -p one level at a time: Node's recursive mkdir spins forever, deaf to signals, where a
+ * parent exists but mkdir answers ENOENT (e.g. under /proc); here any such error is reported.
+ */
+function makeDirectories(dir: string): void {
+  const parts = resolve(dir).split('/').filter(Boolean)
+  for (let i = 1; i <= parts.length; i++) {
+    try {
+      mkdirSync(`/${parts.slice(0, i).join('/')}`)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+}
+
 export class StateFile implements DurableStore {
   readonly path: string
 
@@ -76,7 +91,7 @@ export class StateFile implements DurableStore {
       termLimit: String(state.termLimit)}) + '\n'
     const temporary = `${this.path}.tmp`
     try {
-      mkdirSync(this.dir, {recursive: true})
+      makeDirectories(this.dir)
       const fd = openSync(temporary, 'w', 0o600)
       try {
         writeSync(fd, body)

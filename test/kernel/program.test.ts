@@ -127,15 +127,19 @@ describe('XDP program', () => {
     }
   })
 
-  test('§9.6: answers a PreVoteRequest above the term limit (it changes nothing) without a term-limit event', async () => {
+  test('§9.6: a PreVoteRequest above the term limit is answered, denied, without a term-limit event', async () => {
+    // Granting it would promise a vote the limit refuses: a candidate could raise its term forever.
     node.maps.writeConfig({...NODE_CONFIG, termLimit: 5n})
     try {
-      const result = await node.run(raftFrame({...vote({term: 9n}), type: 'PreVoteRequest'}))
-      assert.equal(result.action, XDP_TX)
-      assert.deepEqual([result.message!.type, result.message!.flag, result.message!.term], ['PreVoteResponse', true, 5n])
+      const above = await node.run(raftFrame({...vote({term: 9n}), type: 'PreVoteRequest'}))
+      assert.equal(above.action, XDP_TX)
+      assert.deepEqual([above.message!.type, above.message!.flag, above.message!.term], ['PreVoteResponse', false, 5n])
       const [event] = await node.waitForEvents(1)
-      assert.deepEqual([event.type, event.msg_type, event.value], ['RAFT_EV_PRE_VOTE_GRANTED', 'RAFT_MSG_PRE_VOTE_REQUEST', 9n])
-      assert.deepEqual(node.store.load(), {term: 5n, votedFor: 0, role: 'follower'})
+      assert.deepEqual([event.type, event.msg_type, event.value], ['RAFT_EV_PRE_VOTE_DENIED', 'RAFT_MSG_PRE_VOTE_REQUEST', 9n])
+      node.reset({term: 4n, votedFor: 0, role: 'follower'})
+      const within = await node.run(raftFrame({...vote({term: 5n}), type: 'PreVoteRequest'}))
+      assert.equal(within.message!.flag, true, 'at the limit it is granted')
+      assert.deepEqual(node.store.load(), {term: 4n, votedFor: 0, role: 'follower'})
     } finally {
       node.maps.writeConfig(NODE_CONFIG)
     }

@@ -76,6 +76,9 @@ for (const style of ['userspace', 'xdp'] as Style[]) {
       await cluster.start()
       const runtime = cluster.node(1).runtime
       assert.throws(() => runtime.addLearner('10.0.0'), (e) => status(e) === 400)
+      for (const addr of ['0.0.0.0', '127.0.0.1', '224.0.0.1', '255.255.255.255']) {
+        assert.throws(() => runtime.addLearner(addr), (e) => status(e) === 400, addr)
+      }
       assert.throws(() => runtime.addLearner('10.0.0.2'), (e) => status(e) === 409 && /voting member n2/.test((e as Error).message))
       assert.throws(() => runtime.addLearner(LEARNER, 2), (e) => status(e) === 409)
       assert.throws(() => runtime.addLearner(LEARNER, 0), (e) => status(e) === 400)
