@@ -49,7 +49,7 @@ ts:
 build: deps bpf native ts
 
 test: build bpffs
-	node --test --test-concurrency=1 --test-timeout=600000 --test-force-exit $$(find dist/test -name "*.test.js" | sort)
+	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/test -name "*.test.js" | sort)
 
 clean:
 	rm -rf build obj dist
