@@ -362,7 +362,7 @@ static __always_inline int on_heartbeat(struct rx *rx, struct ethhdr *eth, struc
 					struct udphdr *udp)
 {
 	__u64 prev, next;
-	int accepted;
+	int accepted, news;
 
 	if (HARD_CAS(rx->st, prev, next, decide_heartbeat(prev, rx->term))) {
 		note_event(rx, RAFT_EV_CONTENDED, prev, prev, 0);
@@ -370,10 +370,17 @@ static __always_inline int on_heartbeat(struct rx *rx, struct ethhdr *eth, struc
 	}
 	accepted = rx->term == hard_term(next) && hard_role(next) == RAFT_FOLLOWER;
 	if (accepted) {
+		/*
+		 * Only news is reported: userspace reads timer_reset_ktime_ns before an election timeout,
+		 * so a record per heartbeat would only wake the follower's process every interval.
+		 */
+		news = prev != next || rx->st->leader_id != rx->sender || rx->st->leader_term != rx->term;
 		rx->st->leader_id = rx->sender;
+		rx->st->leader_term = rx->term;
 		rx->st->leader_heard_ktime_ns = rx->now;
 		rx->st->timer_reset_ktime_ns = rx->now;
-		note_event(rx, RAFT_EV_HEARTBEAT, prev, next, 0);
+		if (news)
+			note_event(rx, RAFT_EV_HEARTBEAT, prev, next, 0);
 	} else {
 		note_event(rx, RAFT_EV_STALE_REJECTED, prev, next, rx->term);
 	}
@@ -476,6 +483,7 @@ static __always_inline int on_vote_response(struct rx *rx)
 	leader = hard_pack(rx->term, rx->cfg->node_id, RAFT_LEADER);
 	if (__sync_val_compare_and_swap(&rx->st->hard.word, candidate, leader) == candidate) {
 		rx->st->leader_id = rx->cfg->node_id;
+		rx->st->leader_term = rx->term;
 		note_event(rx, RAFT_EV_QUORUM_REACHED, candidate, leader, votes);
 	} else {
 		note_event(rx, RAFT_EV_VOTE_COUNTED, next, next, votes);

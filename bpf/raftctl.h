@@ -99,6 +99,7 @@ struct raft_state {
 	union raft_tally tally;
 	__u64 timer_reset_ktime_ns;	/* last vote granted or heartbeat accepted: resets the election timer */
 	__u64 leader_heard_ktime_ns;	/* last heartbeat accepted from leader_id */
+	__u64 leader_term;		/* term leader_id was last reported in; 0 = report the next heartbeat */
 	__u32 leader_id;		/* 0 = unknown */
 	__u32 crashed;			/* non-zero: drop every raft packet (crash-simulate) */
 };

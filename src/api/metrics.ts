@@ -82,16 +82,11 @@ export class NodeMetrics {
         default: return
       }
     }
+    if (e.source === 'ack') return this.heartbeatRtt.observe(e.rttNs / 1e9)
     if (e.source !== 'kernel') return
     switch (e.event.type) {
       case 'RAFT_EV_VOTE_GRANTED': return this.vote('kernel', true)
       case 'RAFT_EV_VOTE_DENIED': return this.vote('kernel', false)
-      case 'RAFT_EV_ACK_RECEIVED': {
-        // bpf/raftctl.h: for an ack, value is the round trip in ns.
-        const rttNs = e.event.value
-        if (typeof rttNs === 'bigint' || typeof rttNs === 'number') this.heartbeatRtt.observe(Number(rttNs) / 1e9)
-        return
-      }
       default: return
     }
   }

@@ -10,6 +10,7 @@
  *   POST   /crash           {"for_ms": 1..600000}; 202 and what will happen
  *   GET    /crash           whether a crash is under way, and the last one's report
  *   GET    /metrics         Prometheus text format
+ *   GET    /samples/heartbeat-rtt  round trips measured as leader since the last call (benchmarks)
  *
  * Every error is {"error": "<reason>"} with a 4xx status, or 500 for a fault of ours.
  */
@@ -21,6 +22,7 @@ import {installErrorHandling, schemaErrorFormatter} from './errors.js'
 import {NodeMetrics} from './metrics.js'
 import {crashRoutes} from './routes/crash.js'
 import {nodeRoutes} from './routes/node.js'
+import {sampleRoutes} from './routes/samples.js'
 
 /** Where the API listens unless told otherwise: loopback only. */
 export const DEFAULT_API_HOST = '127.0.0.1'
@@ -46,6 +48,8 @@ export async function startApiServer(control: NodeControl, opts: {host?: string;
   installErrorHandling(app)
   nodeRoutes(app, control)
   crashRoutes(app, control)
+  const stopSampling = sampleRoutes(app, control)
+  app.addHook('onClose', async () => stopSampling())
   app.get('/metrics', async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()))
 

@@ -80,6 +80,11 @@ export interface Dataplane {
    * buffer reports the same, but later: the driver asks this before an election timeout fires.
    */
   lastTimerResetMs?(): number | undefined
+  /**
+   * xdp: when the kernel last accepted a heartbeat from the leader (ms, monotonic clock). It
+   * reports only heartbeats that bring news (a new leader or term), so this is the fresh value.
+   */
+  lastLeaderHeardMs?(): number | undefined
   /** Sends one message to a member or learner (requests; in userspace also the replies). */
   send(to: PeerAddress, message: Message): void
   /** While crashed, every inbound raft message is dropped (xdp: in the kernel) and nothing is sent. */

@@ -132,6 +132,10 @@ export class MemoryDataplane implements Dataplane {
   private tallyTerm = -1n
   /** When the "kernel" last accepted a leader's heartbeat (raft_state.leader_heard_ktime_ns). */
   private leaderHeardMs: number | undefined
+  /** raft_state.timer_reset_ktime_ns. */
+  private timerResetMs: number | undefined
+  /** raft_state.leader_id and leader_term: a heartbeat is reported only when it changes them. */
+  private announced: {leaderId: number; term: bigint} | undefined
   private readonly clock: () => number
 
   constructor(private readonly options: MemoryDataplaneOptions) {
@@ -164,6 +168,15 @@ export class MemoryDataplane implements Dataplane {
 
   setCrashed(crashed: boolean): void {
     this.crashed = crashed
+    if (!crashed) this.announced = undefined
+  }
+
+  lastTimerResetMs(): number | undefined {
+    return this.timerResetMs
+  }
+
+  lastLeaderHeardMs(): number | undefined {
+    return this.leaderHeardMs
   }
 
   setLearners(learners: PeerAddress[]): void {
@@ -206,6 +219,10 @@ export class MemoryDataplane implements Dataplane {
     } while (!sameHardState(outcome.next, state) && !store.compareAndSwap(state, outcome.next))
     if (outcome.countedVoter !== undefined) this.countVote(state.term, outcome.countedVoter)
     if (outcome.leaderId !== undefined) this.leaderHeardMs = this.clock()
+    if (outcome.timerReset) this.timerResetMs = this.clock()
+    const news = !sameHardState(outcome.next, state) || this.announced?.leaderId !== m.from || this.announced.term !== m.term
+    if (outcome.effect === 'heartbeat-accepted') this.announced = {leaderId: m.from, term: m.term}
+    if (outcome.effect === 'quorum-reached') this.announced = {leaderId: this.options.self.id, term: outcome.next.term}
     if (outcome.reply) {
       const reply = {...outcome.reply, from: this.options.self.id, to: m.from, echo: m.echo}
       this.endpoint?.send(fromAddr, encodeFor(reply, this.options.clusterId))
@@ -216,7 +233,7 @@ export class MemoryDataplane implements Dataplane {
       return this.onEvent({kind: 'message', message: m, atMs: this.clock()})
     }
     const type = KERNEL_EVENT[outcome.effect]
-    if (!type) return
+    if (!type || (outcome.effect === 'heartbeat-accepted' && !news)) return
     const value = type === 'RAFT_EV_VOTE_COUNTED' || type === 'RAFT_EV_QUORUM_REACHED' ? BigInt(this.tally.size + 1)
       : type === 'RAFT_EV_ACK_RECEIVED' ? BigInt(Math.max(0, Math.round(monotonicMs() * 1e6) - Number(m.echo)))
         : m.term

@@ -112,6 +112,12 @@ export class XdpDataplane implements Dataplane {
     return ns > 0n ? Number(ns) / 1e6 : undefined
   }
 
+  /** The kernel's record of the last heartbeat it accepted from a leader. */
+  lastLeaderHeardMs(): number | undefined {
+    const ns = this.maps?.readState().leaderHeardKtimeNs ?? 0n
+    return ns > 0n ? Number(ns) / 1e6 : undefined
+  }
+
   /** The hard-state word in the mmap'd raft_state, shared with the kernel (available after start()). */
   get store(): HardStateStore {
     if (!this.sharedStore) throw new Error('the XDP dataplane has no hard state before start()')

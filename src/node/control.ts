@@ -57,6 +57,12 @@ export type NodeEvent =
   | {source: 'raft'; event: RaftEvent}
   | {source: 'kernel'; event: Record<string, number | bigint | string>; atMs: number}
   | {source: 'node'; kind: 'crash-started' | 'crash-ended' | 'started' | 'stopping'; atMs: number; detail?: string}
+  /**
+   * As leader, a successful HeartbeatAck from a member or learner with the heartbeat's round trip
+   * (send stamp echoed back; xdp: measured by the kernel, userspace: when Node handled the ack).
+   * Not logged (one per follower per interval); metrics and GET /samples/heartbeat-rtt use it.
+   */
+  | {source: 'ack'; peerId: number; rttNs: number; atMs: number}
 
 /** The operator-facing surface of a running node. */
 export interface NodeControl {

@@ -13,7 +13,7 @@ export interface KernelLine {
   term: bigint
   role: Role
   text: string
-  /** Heartbeats and acks that change nothing arrive every interval: not worth a line each. */
+  /** Acks arrive every interval: not worth a line each. */
   quiet: boolean
   /** JSON-safe fields for --log-format json. */
   detail: Record<string, string | number>
@@ -64,7 +64,8 @@ export function describeKernelEvent(e: Record<string, number | bigint | string>,
     case 'RAFT_EV_HEARTBEAT':
       if (term !== prevTerm) return line('heartbeat-accepted', `adopted term ${term} from ${peer}'s heartbeat (was ${prevTerm})`)
       if (role !== prevRole) return line('heartbeat-accepted', `${peer} is the leader of term ${term}; ${prevRole} became follower`)
-      return line('heartbeat-accepted', `heartbeat from ${peer} accepted`, true)
+      // the program reports a heartbeat only when it brings news: here, the leader of this term
+      return line('heartbeat-accepted', `${peer} is the leader of term ${term}`)
     case 'RAFT_EV_STALE_REJECTED':
       return line('stale-message', `stale ${message} from ${peer} (term ${value}) rejected${adopted}`)
     case 'RAFT_EV_ACK_RECEIVED':

@@ -51,6 +51,7 @@ export function attachLogger(control: NodeControl, options: LoggerOptions): () =
 
 function toLine(control: NodeControl, event: NodeEvent): Line | undefined {
   if (event.source === 'raft') return raftLine(event.event)
+  if (event.source === 'ack') return undefined // one per follower per interval: metrics, not log lines
   const state = control.state()
   if (event.source === 'kernel') {
     const k = describeKernelEvent(event.event, state.members.length)

@@ -191,9 +191,10 @@ export class NodeRuntime implements NodeControl {
         return this.receive(node, event.message, now)
       case 'timer-reset':
         if (event.leaderId) this.lastLeaderHeardMs = now
-        return this.handle(node.noteTimerReset(now, event.leaderId))
+        return this.handle(node.noteTimerReset(now, event.leaderId, event.atMs))
       case 'ack': {
         const rttMs = event.rttNs > 0n ? Number(event.rttNs) / 1e6 : undefined
+        if (rttMs !== undefined) this.emit({source: 'ack', peerId: event.peerId, rttNs: Number(event.rttNs), atMs: event.atMs})
         if (this.learners.has(event.peerId)) return this.learners.recordAck(event.peerId, now, rttMs)
         // noteAck measures the round trip from the echoed send time; the kernel measured it already.
         const echo = event.rttNs > 0n ? BigInt(Math.round(now * 1e6)) - event.rttNs : undefined
@@ -211,11 +212,13 @@ export class NodeRuntime implements NodeControl {
 
   /** Userspace: a member's message steps the state machine; a learner's ack is recorded, the rest ignored. */
   private receive(node: RaftNode, m: Message, now: number): void {
+    const s = this.dataplane.store.load()
+    const acked = m.type === 'HeartbeatAck' && m.flag && s.role === 'leader' && m.term === s.term
+    // The round trip as the kernel measures it, but on Node's clock when this handler runs.
+    const rttNs = acked && m.echo > 0n ? Math.round(now * 1e6 - Number(m.echo)) : undefined
+    if (rttNs !== undefined && rttNs >= 0) this.emit({source: 'ack', peerId: m.from, rttNs, atMs: now})
     if (this.learners.has(m.from)) {
-      const s = this.dataplane.store.load()
-      if (m.type === 'HeartbeatAck' && m.flag && s.role === 'leader' && m.term === s.term) {
-        this.learners.recordAck(m.from, now, m.echo > 0n ? now - Number(m.echo) / 1e6 : undefined)
-      }
+      if (acked) this.learners.recordAck(m.from, now, rttNs === undefined ? undefined : rttNs / 1e6)
       return
     }
     this.handle(node.step(m, now))
@@ -227,12 +230,11 @@ export class NodeRuntime implements NodeControl {
   /** Persist, then send, then report (the Ready contract). A failed persist sends nothing. */
   private handle(ready: Ready): void {
     if (ready.persist) this.durability.persist(ready.persist)
-    let heartbeat: Message | undefined
     for (const m of ready.messages) {
       const to = this.options.members.find((p) => p.id === m.to)
       if (to) this.dataplane.send(to, m)
-      if (m.type === 'Heartbeat') heartbeat ??= m
     }
+    const heartbeat = ready.heartbeat
     if (heartbeat) {
       for (const learner of this.learners.list()) this.dataplane.send(learner, {...heartbeat, to: learner.id})
       this.heartbeatRounds++
@@ -260,15 +262,15 @@ export class NodeRuntime implements NodeControl {
   }
 
   /**
-   * The kernel may have granted a vote or accepted a heartbeat whose ring-buffer event is not
-   * read yet (a busy event loop): its shared record decides, so no election starts while a leader
-   * is being heard.
+   * The kernel reports only heartbeats that bring news, and its reports may wait unread (a busy
+   * event loop): its shared record of the last vote granted or heartbeat accepted decides, so no
+   * election starts while a leader is being heard, and the timeout counts from that moment.
    */
   private noteKernelTimerReset(node: RaftNode): void {
     const resetMs = this.dataplane.lastTimerResetMs?.()
     if (resetMs === undefined || resetMs < this.startedAtMs || resetMs <= this.kernelTimerResetMs) return
     this.kernelTimerResetMs = resetMs
-    this.handle(node.noteTimerReset(this.now()))
+    this.handle(node.noteTimerReset(this.now(), undefined, resetMs))
   }
 
   /** Runs a step of the node; anything it throws is fatal (a node that cannot persist must not go on). */
@@ -346,7 +348,14 @@ export class NodeRuntime implements NodeControl {
   private viewInput(): ViewInput {
     const {self, members} = this.options
     return {node: this.requireRunning(), hard: this.dataplane.store.load(), self, members, nowMs: this.now(),
-      crashed: this.crashed, dataplane: this.dataplane.kind, lastLeaderHeardMs: this.lastLeaderHeardMs}
+      crashed: this.crashed, dataplane: this.dataplane.kind, lastLeaderHeardMs: this.leaderHeardMs()}
+  }
+
+  /** The last heartbeat from the leader: the kernel's record is fresher than its events (xdp). */
+  private leaderHeardMs(): number | undefined {
+    const kernel = this.dataplane.lastLeaderHeardMs?.()
+    if (kernel === undefined || kernel < this.startedAtMs) return this.lastLeaderHeardMs
+    return Math.max(kernel, this.lastLeaderHeardMs ?? kernel)
   }
 
   private now(): number {

@@ -29,6 +29,11 @@ export interface Ready {
   messages: Message[]
   /** Log events, in order. */
   events: RaftEvent[]
+  /**
+   * The heartbeat of a round this Ready starts (to: 0): the driver sends copies to its learners,
+   * also when there is no other member to send one to.
+   */
+  heartbeat?: Message
 }
 
 /** Optional behaviour of a RaftNode. */
@@ -158,11 +163,15 @@ export class RaftNode {
     return this.begin(nowMs)
   }
 
-  /** The kernel granted a vote or accepted a heartbeat: restart the election timer (rules 2 and 4). */
-  noteTimerReset(nowMs: number, leaderId?: number): Ready {
+  /**
+   * The kernel granted a vote or accepted a heartbeat: restart the election timer (rules 2 and 4)
+   * from when that happened, `atMs` (the kernel's record, at most nowMs), not from when we heard:
+   * the timeout counts silence on the wire, not the delay of the news.
+   */
+  noteTimerReset(nowMs: number, leaderId?: number, atMs = nowMs): Ready {
     const ready = this.begin(nowMs)
     if (this.seen.role !== 'leader') {
-      this.resetTimer(nowMs)
+      this.resetTimer(Math.min(atMs, nowMs))
       if (leaderId !== undefined && leaderId !== NO_NODE) {
         this.leaderHeardMs = nowMs
         this.setLeader(ready, nowMs, leaderId)
@@ -515,6 +524,7 @@ export class RaftNode {
     if (!l) return
     l.nextHeartbeatMs = nowMs + this.config.heartbeatIntervalMs
     for (const peer of this.peers) ready.messages.push(this.message('Heartbeat', peer, this.seen.term, nowMs))
+    ready.heartbeat = this.message('Heartbeat', 0, this.seen.term, nowMs)
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * GET /metrics: a valid Prometheus exposition with raftctl's families, counters fed by the
- * node's raft and kernel events, the round-trip histogram fed by kernel acks, gauges read from
+ * node's raft and kernel events, the round-trip histogram fed by ack events, gauges read from
  * state() at scrape time, and a registry of its own per server.
  */
 import assert from 'node:assert/strict'
@@ -97,7 +97,7 @@ describe('GET /metrics', () => {
     }, {started: 2, won: 1, leaderChanges: 2, grantedKernel: 3, grantedUser: 1, deniedKernel: 1, deniedUser: 2})
   })
 
-  it('observes the round trip of a kernel ack (value in ns) in the histogram, in seconds', async () => {
+  it('observes the round trip of each ack (in ns) in the histogram, in seconds', async () => {
     let families = await scrape()
     const count = (f: Map<string, Family>) => sampleValue(f, 'raftctl_heartbeat_rtt_seconds', {}, '_count')
     assert.equal(count(families), 0)
@@ -105,7 +105,7 @@ describe('GET /metrics', () => {
     assert.deepEqual(les, [...RTT_BUCKETS_SECONDS.map(String), '+Inf'])
     assert.deepEqual([Number(les[0]), Number(les.at(-2))], [10e-6, 1], 'buckets span 10 µs .. 1 s')
 
-    control.emitKernel('RAFT_EV_ACK_RECEIVED', 42_000n) // 42 µs
+    control.emit({source: 'ack', peerId: 2, rttNs: 42_000, atMs: 0}) // 42 µs
     families = await scrape()
     const bucket = (le: string) => sampleValue(families, 'raftctl_heartbeat_rtt_seconds', {le}, '_bucket')
     assert.deepEqual([bucket('0.000025'), bucket('0.00005'), bucket('1'), bucket('+Inf')], [0, 1, 1, 1])

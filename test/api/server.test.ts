@@ -204,7 +204,7 @@ describe('API server lifecycle', () => {
     const control = new FakeControl()
     const server = await startApiServer(control, {port: 0})
     const port = Number(new URL(server.url).port)
-    assert.equal(control.listeners.size, 1)
+    assert.equal(control.listeners.size, 2, 'metrics and the RTT samples listen to the node')
     await server.close()
     await server.close()
     assert.equal(control.listeners.size, 0)

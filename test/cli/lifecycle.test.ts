@@ -81,7 +81,7 @@ for (const mode of ['generic', 'native'] as const) {
       assert.deepEqual(dump.maps.map((m) => m.name), ['raft_state', 'raft_config', 'raft_peers', 'raft_events', 'raft_stats'])
       const byName = Object.fromEntries(dump.maps.map((m) => [m.name, m]))
       assert.deepEqual(byName.raft_state.entries?.[0], {key: 0, 'hard.f.term': '0', 'hard.f.voted_for': 0, 'hard.f.role': 'RAFT_FOLLOWER',
-        'tally.f.voters': 0, 'tally.f.term': '0', timer_reset_ktime_ns: '0', leader_heard_ktime_ns: '0', leader_id: 0, crashed: 0})
+        'tally.f.voters': 0, 'tally.f.term': '0', timer_reset_ktime_ns: '0', leader_heard_ktime_ns: '0', leader_term: '0', leader_id: 0, crashed: 0})
       assert.deepEqual(byName.raft_peers.entries, [])
       assert.equal(byName.raft_events.type, 'ringbuf')
       assert.equal(byName.raft_events.entries, undefined)

@@ -216,6 +216,22 @@ describe('XDP program', () => {
     assert.ok((event.ktime_ns as bigint) >= start && (event.ktime_ns as bigint) <= process.hrtime.bigint())
   })
 
+  test('a follower reports a heartbeat only when it brings news: a new leader, term or role', async () => {
+    node.reset({term: 5n, votedFor: 0, role: 'follower'})
+    const heartbeat = (from: number, term: bigint) => node.run(raftFrame({...vote({term, senderId: from}), type: 'Heartbeat'}))
+    for (const [from, term] of [[2, 5n], [2, 5n], [3, 5n], [3, 5n], [3, 6n]] as const) {
+      assert.equal((await heartbeat(from, term)).message!.flag, true, `n${from}'s heartbeat of term ${term} is acked`)
+    }
+    const state = node.maps.readState()
+    assert.ok(state.timerResetKtimeNs > 0n && state.leaderHeardKtimeNs === state.timerResetKtimeNs, 'every one resets the timer')
+    const events = await node.waitForEvents(3)
+    assert.deepEqual(events.map((e) => [e.type, e.peer_id, e.term]),
+      [['RAFT_EV_HEARTBEAT', 2, 5n], ['RAFT_EV_HEARTBEAT', 3, 5n], ['RAFT_EV_HEARTBEAT', 3, 6n]])
+    node.maps.setCrashed(false) // a process (re)starting or a crash ending: the leader must be reported again
+    await heartbeat(3, 6n)
+    assert.deepEqual((await node.waitForEvents(4)).slice(3).map((e) => [e.type, e.peer_id]), [['RAFT_EV_HEARTBEAT', 3]])
+  })
+
   test('a leader records a follower ack with its round trip from the echoed send time', async () => {
     node.reset({term: 5n, votedFor: 1, role: 'leader'})
     const sentAt = process.hrtime.bigint() - 2_000_000n

@@ -67,13 +67,14 @@ describe('node log lines', () => {
     assert.equal(lines[0].peerId, 3)
   })
 
-  it('routine heartbeats and acks get no line; a heartbeat that changes the term does', () => {
+  it('acks get no line; a reported heartbeat (the program reports only news) names the leader', () => {
     const lines = logged('text', [
-      kernel({type: 'RAFT_EV_HEARTBEAT', msg_type: 'RAFT_MSG_HEARTBEAT'}),
       kernel({type: 'RAFT_EV_ACK_RECEIVED', msg_type: 'RAFT_MSG_HEARTBEAT_ACK', value: 30_000n, role: 'RAFT_LEADER', prev_role: 'RAFT_LEADER'}),
       kernel({type: 'RAFT_EV_HEARTBEAT', msg_type: 'RAFT_MSG_HEARTBEAT', term: 6n, prev_term: 5n, peer_id: 2}),
+      kernel({type: 'RAFT_EV_HEARTBEAT', msg_type: 'RAFT_MSG_HEARTBEAT', term: 6n, prev_term: 6n, peer_id: 3}),
     ])
-    assert.deepEqual(lines, ["2025-01-02T03:04:05.678Z [FOLLOWER] [term 6] n1 xdp: adopted term 6 from n2's heartbeat (was 5)"])
+    assert.deepEqual(lines, ["2025-01-02T03:04:05.678Z [FOLLOWER] [term 6] n1 xdp: adopted term 6 from n2's heartbeat (was 5)",
+      '2025-01-02T03:04:05.678Z [FOLLOWER] [term 6] n1 xdp: n3 is the leader of term 6'])
   })
 
   it('node events carry the current role and term', () => {

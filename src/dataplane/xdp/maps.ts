@@ -167,8 +167,13 @@ export class RaftMaps {
     }
   }
 
-  /** Sets or clears the crashed flag: while set the program drops every raft packet. */
+  /**
+   * Sets or clears the crashed flag: while set the program drops every raft packet. Clearing it
+   * (a crash ends, a process starts) also makes the program report the next heartbeat, whose
+   * leader the node's process must learn afresh.
+   */
   setCrashed(crashed: boolean): void {
+    if (!crashed) this.mappedState().storeU64(this.offsetInState('leader_term'), 0n)
     this.mappedState().storeU32(this.offsetInState('crashed'), crashed ? 1 : 0)
   }
 
