@@ -1,12 +1,15 @@
 # raftctl build, test and demo entry points. `make test` works on a fresh Debian 12 machine as root:
 # it installs what it needs, builds everything and runs the whole suite with node's test runner.
 
-DEB_PACKAGES := clang llvm libbpf-dev pkg-config bpftool iproute2 ethtool nftables
+# stress-ng and etcd (server and etcdctl) are for `raftctl bench`, whose --quick run is part of the tests.
+DEB_PACKAGES := clang llvm libbpf-dev pkg-config bpftool iproute2 ethtool nftables stress-ng etcd-server etcd-client
 ARCH_INCLUDE := /usr/include/$(shell gcc -dumpmachine)
 # -g: BTF-defined maps need BTF; -mcpu=v3: BPF atomics (cmpxchg) for the shared hard state.
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I$(ARCH_INCLUDE) -Ibpf
 
 BPF_OBJ := obj/raftctl.bpf.o
+# The bench's floor (figure 8): a minimal XDP echo of heartbeats, loaded by iproute2.
+FLOOR_OBJ := obj/echo-floor.bpf.o
 FIXTURE_SRCS := $(wildcard test/fixtures/*.bpf.c)
 FIXTURE_OBJS := $(patsubst test/fixtures/%.bpf.c,obj/fixtures/%.bpf.o,$(FIXTURE_SRCS))
 NATIVE := build/Release/raftctl_native.node
@@ -28,9 +31,14 @@ deps:
 bpffs:
 	@mount | grep -q ' /sys/fs/bpf type bpf' || mount -t bpf bpf /sys/fs/bpf
 
-bpf: $(BPF_OBJ) $(FIXTURE_OBJS)
+bpf: $(BPF_OBJ) $(FLOOR_OBJ) $(FIXTURE_OBJS)
 
 $(BPF_OBJ): bpf/raftctl.bpf.c bpf/raftctl.h
+	@mkdir -p $(@D)
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+# Other objects of bpf/ (the explicit rule above wins for raftctl's); they share the wire header.
+obj/%.bpf.o: bpf/%.bpf.c bpf/raftctl.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 
@@ -83,3 +91,16 @@ build-and-run-leader: build bpffs
 
 run-node: build bpffs
 	$(RUN_NODE)
+
+# ---- Benchmarks (src/bench, BENCHMARKS.md) ----
+
+.PHONY: bench bench-quick
+
+# The full run behind BENCHMARKS.md (it states its expected duration first); OUT=docs/bench refreshes
+# the published charts and JSON.
+OUT ?= bench-results
+bench: build bpffs
+	node bin/run.js bench --out $(OUT)
+
+bench-quick: build bpffs
+	node bin/run.js bench --quick --out $(OUT)

@@ -1,0 +1,115 @@
+/**
+ * `raftctl bench --quick` end to end on this machine's kernel and namespaces: every figure of the
+ * issue is produced and well-formed (counts as planned, finite positive samples, ordered
+ * percentiles), bench.json holds what --json printed, the charts are SVG, and nothing is left
+ * behind. Values are not asserted: they are measured (BENCHMARKS.md).
+ */
+import assert from 'node:assert/strict'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {QUICK_PLAN} from '../../src/bench/plan.js'
+import type {BenchReport, Distribution} from '../../src/bench/results.js'
+import {listNamespaces} from '../../src/cluster/shell.js'
+import {jsonOf, raftctl, type CliRun} from '../cli/cli.js'
+
+/** A distribution of `count` or more samples (exactly `exact` when given) that are finite, positive and summarised right. */
+function assertDistribution(d: Distribution | undefined, what: string, atLeast: number, exact?: number): void {
+  assert.ok(d, `${what}: missing`)
+  const {summary: s, samples} = d
+  if (exact !== undefined) assert.equal(samples.length, exact, `${what}: samples`)
+  assert.ok(samples.length >= atLeast, `${what}: ${samples.length} samples, expected >= ${atLeast}`)
+  assert.equal(s.count, samples.length, `${what}: count`)
+  assert.ok(samples.every((v) => Number.isFinite(v) && v > 0), `${what}: every sample finite and > 0`)
+  assert.ok(s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p99 && s.p99 <= s.max, `${what}: ordered summary ${JSON.stringify(s)}`)
+  assert.equal(s.max, Math.max(...samples), `${what}: max`)
+}
+
+describe('raftctl bench --quick', () => {
+  const out = mkdtempSync(join(tmpdir(), 'raftctl-bench-'))
+  const namespacesBefore = new Set(listNamespaces())
+  let run: CliRun
+  let report: BenchReport
+
+  before(() => {
+    run = raftctl(['bench', '--quick', '--json', '--out', out], {timeoutMs: 5 * 60_000})
+    report = jsonOf<BenchReport>(run)
+  })
+  after(() => rmSync(out, {recursive: true, force: true}))
+
+  it('exits 0, states its expected duration and writes bench.json with what --json printed', () => {
+    assert.equal(run.status, 0, run.stderr)
+    assert.match(run.stderr, /expected to take about \d+ min/)
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')), report)
+    assert.equal(report.meta.quick, true)
+    assert.ok(report.meta.machine.cpus >= 1 && report.meta.machine.etcd, 'machine and etcd version recorded')
+  })
+
+  it('figures 1 and 7: round trips and follower CPU for both dataplanes, idle and saturated', () => {
+    assert.deepEqual(report.heartbeat.map((h) => `${h.system}/${h.load}`).sort(),
+      ['userspace/idle', 'userspace/saturated', 'xdp/idle', 'xdp/saturated'])
+    for (const h of report.heartbeat) {
+      assertDistribution(h.rtt, `heartbeat ${h.system} ${h.load}`, QUICK_PLAN.heartbeatSamples)
+      assert.ok(h.heartbeats > 0 && h.followerCpuMs >= 0 && Number.isFinite(h.cpuMsPer1000Heartbeats), `cost ${h.system} ${h.load}`)
+    }
+  })
+
+  it('figure 8: the minimal XDP echo floor', () => {
+    assertDistribution(report.floor, 'floor', QUICK_PLAN.heartbeatSamples)
+  })
+
+  it('figures 2-5: failover, election, all-acked and vote round trip per dataplane, crash method and size; etcd kill -9', () => {
+    const expected = [...QUICK_PLAN.sizes.flatMap((n) => ['xdp', 'userspace'].flatMap((s) => [`${s}/crash-simulate/${n}`, `${s}/kill-9/${n}`])),
+      ...QUICK_PLAN.etcdSizes.map((n) => `etcd/kill-9/${n}`)]
+    assert.deepEqual(report.failover.map((f) => `${f.system}/${f.method}/${f.nodes}`).sort(), expected.sort())
+    for (const f of report.failover) {
+      const what = `${f.system} ${f.method} ${f.nodes} nodes`
+      const trials = f.system === 'etcd' ? QUICK_PLAN.etcdFailoverTrials : QUICK_PLAN.failoverTrials
+      assertDistribution(f.failover, `failover ${what}`, trials, trials)
+      if (f.system === 'etcd') continue
+      assertDistribution(f.election, `election ${what}`, trials, trials)
+      assertDistribution(f.allAcked, `all acked ${what}`, trials, trials)
+      assertDistribution(f.voteRtt, `vote round trip ${what}`, trials)
+      assert.ok(f.allAcked!.summary.p50 >= f.election!.summary.p50, `${what}: followers ack after the leader is elected`)
+    }
+  })
+
+  it('figure 6: leader changes of xdp, userspace and etcd in the same windows, idle and saturated', () => {
+    assert.equal(report.stability.length, 3 * 2 * QUICK_PLAN.stabilityProfiles.length * QUICK_PLAN.stabilitySizes.length)
+    for (const s of report.stability) {
+      assert.ok(Number.isInteger(s.leaderChanges) && s.leaderChanges >= 0, `${s.system} ${s.load}: ${s.leaderChanges}`)
+      assert.equal(s.windowMs, QUICK_PLAN.stabilityWindowMs)
+    }
+  })
+
+  it('writes the SVG charts next to bench.json', () => {
+    for (const name of ['heartbeat-idle', 'heartbeat-saturated', 'vote-rtt', 'failover-kill-9', 'failover-crash-simulate']) {
+      const svg = readFileSync(join(out, `${name}.svg`), 'utf8')
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, name)
+      assert.match(svg, /<path|<rect/, `${name} draws data`)
+    }
+  })
+
+  it('leaves no namespace behind', () => {
+    const left = listNamespaces().filter((n) => !namespacesBefore.has(n))
+    assert.deepEqual(left, [])
+    assert.ok(existsSync(out))
+  })
+})
+
+describe('raftctl bench, bad input', () => {
+  it('refuses an unknown flag with exit 2 and one line', () => {
+    const run = raftctl(['bench', '--bogus'])
+    assert.equal(run.status, 2)
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr)
+  })
+
+  it('refuses an --out it cannot write before building anything', () => {
+    const before = listNamespaces()
+    const run = raftctl(['bench', '--quick', '--out', '/etc/hostname/bench']) // under a file
+    assert.equal(run.status, 1)
+    assert.equal(run.stderr, 'Error: cannot write the results to /etc/hostname/bench: ENOTDIR; give a writable directory with --out\n')
+    assert.deepEqual(listNamespaces(), before)
+  })
+})
