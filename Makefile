@@ -33,12 +33,12 @@ bpffs:
 
 bpf: $(BPF_OBJ) $(FLOOR_OBJ) $(FIXTURE_OBJS)
 
-$(BPF_OBJ): bpf/raftctl.bpf.c bpf/raftctl.h
+$(BPF_OBJ): bpf/raftctl.bpf.c bpf/raftctl.h bpf/bounce.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 
 # Other objects of bpf/ (the explicit rule above wins for raftctl's); they share the wire header.
-obj/%.bpf.o: bpf/%.bpf.c bpf/raftctl.h
+obj/%.bpf.o: bpf/%.bpf.c bpf/raftctl.h bpf/bounce.h
 	@mkdir -p $(@D)
 	clang $(BPF_CFLAGS) -c $< -o $@
 

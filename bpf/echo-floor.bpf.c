@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "raftctl.h"
+#include "bounce.h"
 
 /* The cluster harness's raft port (src/cluster/names.ts CLUSTER_RAFT_PORT). */
 #define FLOOR_PORT	RAFT_DEFAULT_PORT
@@ -32,14 +33,11 @@ int echo_floor(struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	unsigned char mac[ETH_ALEN];
 	struct ethhdr *eth = data;
 	struct raft_msg *msg;
 	struct udphdr *udp;
 	struct iphdr *iph;
 	int action = XDP_PASS;
-	__be32 addr;
-	__be16 port;
 
 	/* VLAN-tagged frames are not ours: the cluster's links carry none. */
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
@@ -73,16 +71,7 @@ int echo_floor(struct xdp_md *ctx)
 	msg->flags = RAFT_FLAG_OK;
 	msg->sender_id = bpf_htonl(bpf_ntohl(iph->daddr) & 0xff);
 
-	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
-	/* Swapped words leave the one's-complement sum, and so the IP header checksum, unchanged. */
-	addr = iph->saddr;
-	iph->saddr = iph->daddr;
-	iph->daddr = addr;
-	port = udp->source;
-	udp->source = udp->dest;
-	udp->dest = port;
+	bounce_frame(eth, iph, udp);
 	/* Zero is "no checksum" on IPv4 (RFC 768): valid whatever the offload, and the least work. */
 	udp->check = 0;
 	action = XDP_TX;

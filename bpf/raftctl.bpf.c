@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "raftctl.h"
+#include "bounce.h"
 
 /* Fixed at attach time through the object's .rodata. */
 const volatile __u16 raft_port = RAFT_DEFAULT_PORT;
@@ -241,28 +242,13 @@ static __always_inline __u16 udp_checksum(struct iphdr *iph, struct udphdr *udp)
 	return sum ? sum : 0xffff;
 }
 
-/*
- * Turn the request into its reply in place and bounce it. Swapping addresses leaves the IP
- * header checksum valid; the UDP checksum is recomputed.
- */
+/* Turn the request into its reply in place and bounce it; the UDP checksum is recomputed. */
 static __always_inline int send_reply(struct ethhdr *eth, struct iphdr *iph, struct udphdr *udp,
 				       struct rx *rx, __u8 type, __u8 flags, __u64 term)
 {
 	struct raft_msg *msg = rx->msg;
-	unsigned char mac[ETH_ALEN];
-	__be32 addr;
-	__be16 port;
 
-	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
-	addr = iph->saddr;
-	iph->saddr = iph->daddr;
-	iph->daddr = addr;
-	port = udp->source;
-	udp->source = udp->dest;
-	udp->dest = port;
-
+	bounce_frame(eth, iph, udp);
 	msg->type = type;
 	msg->flags = flags;
 	msg->_pad[0] = msg->_pad[1] = msg->_pad[2] = 0;

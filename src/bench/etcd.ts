@@ -9,7 +9,7 @@ import {mkdirSync, rmdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {removeCluster} from '../cluster/cleanup.js'
+import {killOnExit, removeCluster} from '../cluster/cleanup.js'
 import {clusterNames, uniqueClusterName, type ClusterNames} from '../cluster/names.js'
 import {attachEndpoint, createSwitch} from '../cluster/topology.js'
 import {StatusBoard, type AgreedLeader} from './etcd-board.js'
@@ -27,16 +27,7 @@ export const ETCD_DATA_BASE = '/dev/shm/raftctl-etcd'
 const REJOIN_TIMEOUT_MS = 15_000
 
 const live = new Set<EtcdCluster>()
-process.once('exit', () => {
-  // last resort when a benchmark dies without destroy(): no etcd outlives its harness
-  for (const cluster of live) for (const pid of cluster.processIds()) {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-})
+killOnExit(() => [...live].flatMap((cluster) => cluster.processIds()))
 
 /** A running etcd cluster in namespaces. Members are numbered 1..N. */
 export class EtcdCluster {

@@ -8,6 +8,9 @@ import type {Cluster} from '../cluster/cluster.js'
 import {cpuTimeMs} from './cpu.js'
 import {clearRtt, drainRtt} from './samples.js'
 
+/** Nodes that just started still compile and warm up (a busy core for a second): not what is measured. */
+const WARM_UP_MS = 2_000
+
 /** Round trips in ms, and the CPU one follower's process spent meanwhile. */
 export interface HeartbeatSampling {
   rttMs: number[]
@@ -21,6 +24,7 @@ export interface HeartbeatSampling {
 export async function sampleHeartbeats(cluster: Cluster, count: number, timeoutMs: number,
   onProgress?: (done: number) => void): Promise<HeartbeatSampling> {
   const {leader} = await cluster.waitForLeader(10_000)
+  await sleep(WARM_UP_MS)
   const follower = cluster.nodes.find((n) => n !== leader)!
   const pid = cluster.pid(follower)!
   await clearRtt(cluster)
@@ -36,6 +40,7 @@ export async function sampleHeartbeats(cluster: Cluster, count: number, timeoutM
 /** Collects at least `count` round trips measured by `sender` with peer `peerId` (a learner, say). */
 export async function sampleRoundTrips(cluster: Cluster, sender: number, peerId: number, count: number,
   timeoutMs: number, onProgress?: (done: number) => void): Promise<number[]> {
+  await sleep(WARM_UP_MS)
   await clearRtt(cluster)
   const samples = await collect(cluster, [peerId], count, timeoutMs, onProgress, [sender])
   return samples.map((s) => s.rttNs / 1e6)

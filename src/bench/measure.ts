@@ -12,6 +12,7 @@ import {PROFILES, type BenchPlan, type CrashMethod, type TimeoutProfile} from '.
 import type {Distribution, FailoverResult, HeartbeatResult, LoadName, StabilityResult} from './results.js'
 import {watchStability} from './stability.js'
 import {summarize} from './stats.js'
+import {using} from './teardown.js'
 
 /** Reports how far a measurement is, 0..1. */
 export type Advance = (fraction: number) => void
@@ -28,15 +29,12 @@ export function distribution(samples: number[]): Distribution {
   return {summary: summarize(rounded), samples: rounded}
 }
 
-/** Runs `body` on a started cluster and always removes the cluster. */
-async function withCluster<T>(options: Parameters<typeof Cluster.create>[0], body: (c: Cluster) => Promise<T>): Promise<T> {
-  const cluster = await Cluster.create({name: undefined, ...options})
-  try {
+/** Runs `body` on a started cluster and always removes the cluster (also on Ctrl-C: teardown.ts). */
+function withCluster<T>(options: Parameters<typeof Cluster.create>[0], body: (c: Cluster) => Promise<T>): Promise<T> {
+  return using(() => Cluster.create(options), (cluster) => {
     cluster.start()
-    return await body(cluster)
-  } finally {
-    await cluster.destroy()
-  }
+    return body(cluster)
+  })
 }
 
 /** Figures 1 and 7: round trips and a follower's CPU, idle and with the followers' namespaces saturated. */
@@ -94,8 +92,7 @@ export async function measureFailovers(plan: BenchPlan, system: DataplaneKind, n
 
 /** etcd's side of figure 4: kill -9 of the leader, at the same aggressive timeouts. */
 export async function measureEtcdFailovers(plan: BenchPlan, members: number, advance: Advance): Promise<FailoverResult> {
-  const etcd = await EtcdCluster.create(etcdOptions(PROFILES.aggressive, members))
-  try {
+  return using(() => EtcdCluster.create(etcdOptions(PROFILES.aggressive, members)), async (etcd) => {
     etcd.start()
     await etcd.waitForLeader(30_000)
     const samples: number[] = []
@@ -104,46 +101,47 @@ export async function measureEtcdFailovers(plan: BenchPlan, members: number, adv
       advance((t + 1) / plan.etcdFailoverTrials)
     }
     return {system: 'etcd', method: 'kill-9', nodes: members, failover: distribution(samples)}
-  } finally {
-    await etcd.destroy()
-  }
+  })
 }
 
 /**
  * Figure 6 for one profile and size: xdp, userspace and (when installed) etcd clusters side by side
  * in the same window, idle, then with every node's namespace saturated.
  */
-export async function measureStability(plan: BenchPlan, profile: TimeoutProfile, nodes: number, withEtcd: boolean,
+export function measureStability(plan: BenchPlan, profile: TimeoutProfile, nodes: number, withEtcd: boolean,
   advance: Advance): Promise<StabilityResult[]> {
-  const clusters = await Promise.all((['xdp', 'userspace'] as const).map((dataplane) =>
-    Cluster.create({nodes, dataplane, heartbeatMs: profile.heartbeatMs, electionTimeoutMs: profile.electionTimeoutMs})))
-  let etcd: EtcdCluster | undefined
-  try {
-    if (withEtcd) etcd = await EtcdCluster.create(etcdOptions(profile, nodes))
-    for (const c of clusters) c.start()
-    etcd?.start()
-    await etcd?.waitForLeader(30_000)
-    const results: StabilityResult[] = []
-    for (const [i, load] of LOADS.entries()) {
-      const namespaces = [...clusters.flatMap((c) => c.nodes.map((n) => c.names.nodeNs(n))), ...(etcd?.members.map((m) => etcd!.names.nodeNs(m)) ?? [])]
-      const stress = load === 'saturated' ? saturateCpu(namespaces, MAX_LOAD_MS) : undefined
-      try {
-        const etcdWatch = etcd?.leaderChanges(plan.stabilityWindowMs)
-        const [xdp, userspace] = await Promise.all(clusters.map((c) => watchStability(c, plan.stabilityWindowMs)))
-        const etcdChanges = await etcdWatch
-        const base = {profile: profile.name, load, nodes, windowMs: plan.stabilityWindowMs}
-        results.push({...base, system: 'xdp', leaderChanges: xdp!.leaderChanges},
-          {...base, system: 'userspace', leaderChanges: userspace!.leaderChanges})
-        if (etcdChanges !== undefined) results.push({...base, system: 'etcd', leaderChanges: etcdChanges})
-      } finally {
-        await stress?.stop()
-      }
-      advance((i + 1) / LOADS.length)
+  const options = {nodes, heartbeatMs: profile.heartbeatMs, electionTimeoutMs: profile.electionTimeoutMs}
+  return withCluster({...options, dataplane: 'xdp'}, (xdp) => withCluster({...options, dataplane: 'userspace'}, async (userspace) => {
+    if (!withEtcd) return stabilityWindows(plan, profile, [xdp, userspace], undefined, advance)
+    return using(() => EtcdCluster.create(etcdOptions(profile, nodes)), async (etcd) => {
+      etcd.start()
+      await etcd.waitForLeader(30_000)
+      return stabilityWindows(plan, profile, [xdp, userspace], etcd, advance)
+    })
+  }))
+}
+
+/** The idle and the saturated window, every system watched at once. */
+async function stabilityWindows(plan: BenchPlan, profile: TimeoutProfile, clusters: Cluster[], etcd: EtcdCluster | undefined,
+  advance: Advance): Promise<StabilityResult[]> {
+  const results: StabilityResult[] = []
+  const namespaces = [...clusters.flatMap((c) => c.nodes.map((n) => c.names.nodeNs(n))), ...(etcd?.members.map((m) => etcd.names.nodeNs(m)) ?? [])]
+  for (const [i, load] of LOADS.entries()) {
+    const stress = load === 'saturated' ? saturateCpu(namespaces, MAX_LOAD_MS) : undefined
+    try {
+      const etcdWatch = etcd?.leaderChanges(plan.stabilityWindowMs)
+      const [xdp, userspace] = await Promise.all(clusters.map((c) => watchStability(c, plan.stabilityWindowMs)))
+      const etcdChanges = await etcdWatch
+      const base = {profile: profile.name, load, nodes: clusters[0]!.nodes.length, windowMs: plan.stabilityWindowMs}
+      results.push({...base, system: 'xdp', leaderChanges: xdp!.leaderChanges},
+        {...base, system: 'userspace', leaderChanges: userspace!.leaderChanges})
+      if (etcdChanges !== undefined) results.push({...base, system: 'etcd', leaderChanges: etcdChanges})
+    } finally {
+      await stress?.stop()
     }
-    return results
-  } finally {
-    await Promise.all([...clusters.map((c) => c.destroy()), etcd?.destroy()])
+    advance((i + 1) / LOADS.length)
   }
+  return results
 }
 
 /** etcd at a profile's timeouts: its election timeout E is randomised in [E, 2E), our min-max. */

@@ -8,6 +8,7 @@ import {etcdAvailable} from './etcd.js'
 import {measureEtcdFailovers, measureFailovers, measureFloor, measureHeartbeats, measureStability, type Advance} from './measure.js'
 import {PROFILES, type BenchPlan} from './plan.js'
 import type {BenchReport} from './results.js'
+import {destroyOnInterrupt} from './teardown.js'
 
 /** Where the run is: the step, and the fraction of the whole run's expected time done. */
 export interface BenchProgress {
@@ -70,15 +71,20 @@ export async function runBench(plan: BenchPlan, command: string, onProgress: (p:
     failover: [], stability: [],
   }
   let doneMs = 0
-  for (const step of list) {
-    const advance: Advance = (f) => onProgress({step: step.label, fraction: (doneMs + Math.min(1, f) * step.expectedMs) / totalMs})
-    advance(0)
-    try {
-      await step.run(report, advance)
-    } catch (error) {
-      throw new Error(`${step.label}: ${(error as Error).message}`, {cause: error})
+  const stopWatching = destroyOnInterrupt()
+  try {
+    for (const step of list) {
+      const advance: Advance = (f) => onProgress({step: step.label, fraction: (doneMs + Math.min(1, f) * step.expectedMs) / totalMs})
+      advance(0)
+      try {
+        await step.run(report, advance)
+      } catch (error) {
+        throw new Error(`${step.label}: ${(error as Error).message}`, {cause: error})
+      }
+      doneMs += step.expectedMs
     }
-    doneMs += step.expectedMs
+  } finally {
+    stopWatching()
   }
   onProgress({step: 'done', fraction: 1})
   report.meta.durationMs = Math.round(monotonicMs() - startedMs)

@@ -20,6 +20,22 @@ export interface CleanupReport {
   pinDirs: string[]
 }
 
+/**
+ * The last resort when a harness dies without destroying what it started: at process exit, every
+ * pid `pidsOf()` still lists gets SIGKILL, so no node or server outlives its harness.
+ */
+export function killOnExit(pidsOf: () => number[]): void {
+  process.once('exit', () => {
+    for (const pid of pidsOf()) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  })
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)

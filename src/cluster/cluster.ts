@@ -7,7 +7,7 @@
 import {mkdirSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {removeCluster, type CleanupReport} from './cleanup.js'
+import {killOnExit, removeCluster, type CleanupReport} from './cleanup.js'
 import type {LogEntry} from './events.js'
 import {applyFaults, createFaultTable, partitionDrops, type FaultState} from './faults.js'
 import {writeManifest} from './manifest.js'
@@ -45,16 +45,7 @@ export interface ClusterOptions {
 }
 
 const live = new Set<Cluster>()
-process.once('exit', () => {
-  // last resort when a test or `cluster up` dies without destroy(): no node outlives its harness
-  for (const cluster of live) for (const pid of cluster.processIds()) {
-    try {
-      process.kill(pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-})
+killOnExit(() => [...live].flatMap((cluster) => cluster.processIds()))
 
 /** A running namespace cluster. Nodes are numbered 1..N, which are also their raft ids. */
 export class Cluster {

@@ -12,7 +12,10 @@ import {after, before, describe, it} from 'node:test'
 import {QUICK_PLAN} from '../../src/bench/plan.js'
 import type {BenchReport, Distribution} from '../../src/bench/results.js'
 import {listNamespaces} from '../../src/cluster/shell.js'
-import {jsonOf, raftctl, type CliRun} from '../cli/cli.js'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {cliCommand, cliEnv, jsonOf, raftctl, ROOT, type CliRun} from '../cli/cli.js'
 
 /** A distribution of `count` or more samples (exactly `exact` when given) that are finite, positive and summarised right. */
 function assertDistribution(d: Distribution | undefined, what: string, atLeast: number, exact?: number): void {
@@ -83,7 +86,11 @@ describe('raftctl bench --quick', () => {
     }
   })
 
-  it('writes the SVG charts next to bench.json', () => {
+  it('writes the tables as Markdown (bench.md) and the SVG charts next to bench.json', () => {
+    const markdown = readFileSync(join(out, 'bench.md'), 'utf8')
+    for (const heading of ['| heartbeat round trip |', '| failover |', '| leader changes (no crash) |', '| headline |']) {
+      assert.ok(markdown.includes(heading), `bench.md has ${heading}`)
+    }
     for (const name of ['heartbeat-idle', 'heartbeat-saturated', 'vote-rtt', 'failover-kill-9', 'failover-crash-simulate']) {
       const svg = readFileSync(join(out, `${name}.svg`), 'utf8')
       assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, name)
@@ -111,5 +118,28 @@ describe('raftctl bench, bad input', () => {
     assert.equal(run.status, 1)
     assert.equal(run.stderr, 'Error: cannot write the results to /etc/hostname/bench: ENOTDIR; give a writable directory with --out\n')
     assert.deepEqual(listNamespaces(), before)
+  })
+
+  it('removes its clusters when interrupted with Ctrl-C, and exits 130', async () => {
+    const before = new Set(listNamespaces())
+    const out = mkdtempSync(join(tmpdir(), 'raftctl-bench-int-'))
+    const [command, ...args] = cliCommand(['bench', '--quick', '--out', out])
+    const child = spawn(command!, args, {cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr!.on('data', (chunk) => (stderr += chunk))
+    try {
+      const deadline = performance.now() + 60_000
+      while (!listNamespaces().some((n) => !before.has(n)) && performance.now() < deadline) await sleep(100)
+      await sleep(2_000) // nodes started, sampling under way
+      const exited = once(child, 'exit')
+      child.kill('SIGINT')
+      const [code] = await exited
+      assert.equal(code, 130, stderr)
+      assert.match(stderr, /SIGINT: removing the benchmark's clusters/)
+      assert.deepEqual(listNamespaces().filter((n) => !before.has(n)), [])
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(out, {recursive: true, force: true})
+    }
   })
 })
