@@ -33,10 +33,13 @@ describe('E9 restart mid-term', () => {
     const before = await cluster.waitForLeader(10 * cluster.roundMs, () => cluster.nodes)
     const since = performance.now()
     const voted = () => cluster.log.find((e) => e.atMs >= since && e.node !== before.leader && e.line?.kind === 'vote-granted')
-    await cluster.kill(before.leader)
+    // A crash, not a kill: a killed leader's kernel would still vote, and could cast the only vote granted.
+    const crash = await cluster.api(before.leader, 'POST', '/crash', {for_ms: 600_000})
+    assert.equal(crash.status, 202)
     await cluster.waitFor('a follower to grant a vote', () => voted() !== undefined, 10 * cluster.roundMs)
     const {node: voter, line} = voted()!
     await cluster.kill(voter)
+    await cluster.kill(before.leader)
     const kept = cluster.hardState(voter)
     assert.ok(kept.term >= line!.term, `n${voter}'s pinned term ${kept.term} is not below the vote's term ${line!.term}`)
     if (kept.term === line!.term) assert.equal(kept.votedFor, line!.fields.peerId, 'the pinned vote is the one granted')
