@@ -71,5 +71,5 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(status).send(body)
   })
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are GET /state, GET|POST /followers, DELETE /followers/:ip, GET|POST /crash, GET /metrics`}))
+    reply.code(404).send({error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are GET /state, GET|POST /followers, DELETE /followers/:ip, GET|POST /crash, GET /metrics, GET /samples/heartbeat-rtt`}))
 }

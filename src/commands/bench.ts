@@ -14,7 +14,7 @@ export type BenchResult = BenchReport
 /** `raftctl bench`: XDP vs userspace vs etcd on namespace clusters of this machine. */
 export default class Bench extends RaftctlCommand {
   static summary = 'Measure heartbeat round trips, elections, failover and stability: XDP vs userspace vs etcd.'
-  static description = 'Builds namespace clusters on this machine (as `cluster up` does) and measures, in one run, heartbeat round trips idle and under CPU saturation, the minimal XDP echo floor, vote round trips, election and failover times after crash-simulate and kill -9 at 3-9 nodes, spurious leader changes, and a follower\'s CPU per 1000 heartbeats; etcd 3.4 runs the failover and stability figures side by side. Writes bench.json (raw samples) and SVG charts to --out. See BENCHMARKS.md for what each number means.'
+  static description = 'Builds namespace clusters on this machine (as `cluster up` does) and measures, in one run, heartbeat round trips idle and under CPU saturation, the minimal XDP echo floor, vote round trips, election and failover times after crash-simulate and kill -9 at 3-9 nodes, spurious leader changes, and a follower\'s CPU per 1000 heartbeats; etcd 3.4 runs the failover and stability figures side by side. Writes bench.json (raw samples), bench.md (the tables) and SVG charts to --out. See BENCHMARKS.md for what each number means.'
   static examples = [
     {description: 'Every figure, briefly (under 2 minutes).', command: '<%= config.bin %> <%= command.id %> --quick'},
     {description: 'The full run behind BENCHMARKS.md.', command: '<%= config.bin %> <%= command.id %> --out docs/bench'},
@@ -22,7 +22,7 @@ export default class Bench extends RaftctlCommand {
   static enableJsonFlag = true
   static flags = {
     quick: Flags.boolean({char: 'q', description: 'Run every measurement with few samples (under 2 minutes).'}),
-    out: Flags.string({char: 'o', description: 'Directory for bench.json and the SVG charts.', default: 'bench-results'}),
+    out: Flags.string({char: 'o', description: 'Directory for bench.json, bench.md and the SVG charts.', default: 'bench-results'}),
   }
 
   async run(): Promise<BenchResult> {

@@ -12,7 +12,7 @@ import {after, before, describe, it} from 'node:test'
 import {QUICK_PLAN} from '../../src/bench/plan.js'
 import type {BenchReport, Distribution} from '../../src/bench/results.js'
 import {listNamespaces} from '../../src/cluster/shell.js'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {once} from 'node:events'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {cliCommand, cliEnv, jsonOf, raftctl, ROOT, type CliRun} from '../cli/cli.js'
@@ -35,8 +35,13 @@ describe('raftctl bench --quick', () => {
   let run: CliRun
   let report: BenchReport
 
+  let benchPid = 0
+
   before(() => {
-    run = raftctl(['bench', '--quick', '--json', '--out', out], {timeoutMs: 5 * 60_000})
+    const [command, ...args] = cliCommand(['bench', '--quick', '--json', '--out', out])
+    const result = spawnSync(command!, args, {cwd: ROOT, encoding: 'utf8', env: cliEnv(), timeout: 5 * 60_000})
+    run = {status: result.status, stdout: result.stdout, stderr: result.stderr}
+    benchPid = result.pid
     report = jsonOf<BenchReport>(run)
   })
   after(() => rmSync(out, {recursive: true, force: true}))
@@ -99,7 +104,9 @@ describe('raftctl bench --quick', () => {
   })
 
   it('leaves no namespace behind', () => {
-    const left = listNamespaces().filter((n) => !namespacesBefore.has(n))
+    // its clusters are named after its pid (names.ts uniqueClusterName); others may run beside it
+    const mine = new RegExp(`^[a-z]${benchPid.toString(36)}`)
+    const left = listNamespaces().filter((n) => !namespacesBefore.has(n) && mine.test(n))
     assert.deepEqual(left, [])
     assert.ok(existsSync(out))
   })
@@ -127,16 +134,18 @@ describe('raftctl bench, bad input', () => {
     const child = spawn(command!, args, {cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr!.on('data', (chunk) => (stderr += chunk))
+    // its clusters are named after its pid (names.ts uniqueClusterName); others may run beside it
+    const mine = new RegExp(`^[a-z]${child.pid!.toString(36)}`)
     try {
       const deadline = performance.now() + 60_000
-      while (!listNamespaces().some((n) => !before.has(n)) && performance.now() < deadline) await sleep(100)
+      while (!listNamespaces().some((n) => mine.test(n)) && performance.now() < deadline) await sleep(100)
       await sleep(2_000) // nodes started, sampling under way
       const exited = once(child, 'exit')
       child.kill('SIGINT')
       const [code] = await exited
       assert.equal(code, 130, stderr)
       assert.match(stderr, /SIGINT: removing the benchmark's clusters/)
-      assert.deepEqual(listNamespaces().filter((n) => !before.has(n)), [])
+      assert.deepEqual(listNamespaces().filter((n) => !before.has(n) && mine.test(n)), [])
     } finally {
       child.kill('SIGKILL')
       rmSync(out, {recursive: true, force: true})
