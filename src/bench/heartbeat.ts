@@ -26,7 +26,8 @@ export async function sampleHeartbeats(cluster: Cluster, count: number, timeoutM
   const {leader} = await cluster.waitForLeader(10_000)
   await sleep(WARM_UP_MS)
   const follower = cluster.nodes.find((n) => n !== leader)!
-  const pid = cluster.pid(follower)!
+  const pid = cluster.pid(follower)
+  if (pid === undefined) throw new Error(`n${follower}'s process is not running\n${cluster.tail()}`)
   await clearRtt(cluster)
   const cpuBefore = cpuTimeMs(pid)
   const samples = await collect(cluster, cluster.nodes, count, timeoutMs, onProgress)
@@ -56,6 +57,8 @@ async function collect(cluster: Cluster, peers: number[], count: number, timeout
       throw new Error(`only ${samples.length} of ${count} heartbeat round trips came within ${timeoutMs} ms\n${cluster.tail()}`)
     }
     await sleep(250)
+    const dead = cluster.nodes.find((n) => cluster.failed(n))
+    if (dead) throw new Error(`n${dead} exited by itself while round trips were sampled\n${cluster.tail()}`)
     const drained = (await Promise.all(from.map((n) => drainRtt(cluster, n)))).flat()
     samples.push(...drained.filter((s) => peers.includes(s.peerId)))
     onProgress?.(Math.min(samples.length, count))

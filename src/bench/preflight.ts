@@ -1,5 +1,6 @@
 /** What `raftctl bench` needs before it builds anything: a place for its files, stress-ng, and etcd for its side of the figures. */
-import {accessSync, constants, mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {RaftctlError} from '../errors.js'
 import {etcdAvailable} from './etcd.js'
 import {stressAvailable} from './load.js'
@@ -11,8 +12,12 @@ import type {BenchPlan} from './plan.js'
  */
 export function benchPreflight(plan: BenchPlan, outDir: string): string[] {
   try {
-    mkdirSync(outDir, {recursive: true})
-    accessSync(outDir, constants.W_OK)
+    // recursive only when the parent is missing too: Node 20 loops forever on ENOENT in /proc
+    if (!existsSync(outDir)) mkdirSync(outDir, {recursive: !existsSync(dirname(outDir))})
+    // root passes access(W_OK) where writes still fail (sysfs): write a file to be sure
+    const probe = join(outDir, `.raftctl-bench-${process.pid}`)
+    writeFileSync(probe, '')
+    rmSync(probe)
   } catch (error) {
     throw new RaftctlError(`cannot write the results to ${outDir}: ${(error as NodeJS.ErrnoException).code ?? error}; give a writable directory with --out`)
   }

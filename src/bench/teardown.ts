@@ -25,12 +25,16 @@ export async function using<R extends Destroyable, T>(create: () => Promise<R>, 
 
 /** On SIGINT or SIGTERM, destroys what is alive and exits with 128 + the signal's number; returns the uninstaller. */
 export function destroyOnInterrupt(): () => void {
+  let removing = false
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: removing the benchmark's clusters\n`)
+    // a second Ctrl-C while removing must not cut the removal short
+    process.stderr.write(removing ? `${signal}: still removing the benchmark's clusters\n` : `\n${signal}: removing the benchmark's clusters\n`)
+    if (removing) return
+    removing = true
     void Promise.allSettled([...alive].map((r) => r.destroy())).then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   return () => {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

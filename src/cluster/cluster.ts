@@ -143,11 +143,16 @@ export class Cluster {
     }
   }
 
-  /** Watches for `ms`, failing at once on a safety violation or when `invariant` throws (checked every 10 ms). */
+  /**
+   * Watches for `ms`, failing at once on a safety violation, when a node exits by itself, or when
+   * `invariant` throws (checked every 10 ms).
+   */
   async hold(ms: number, invariant?: () => void): Promise<void> {
     const end = performance.now() + ms
     const check = () => {
       this.observer.assertSafe()
+      const dead = this.nodes.find((n) => this.failed(n))
+      if (dead) throw new Error(`n${dead} exited by itself while holding for ${ms} ms\n${this.tail()}`)
       try {
         invariant?.()
       } catch (error) {

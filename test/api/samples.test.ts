@@ -30,6 +30,12 @@ describe('GET /samples/heartbeat-rtt', () => {
     assert.deepEqual(await drain(), {samples: [], dropped: 0})
   })
 
+  it('has no HEAD route, so a probe cannot drain the samples', async () => {
+    control.emit({source: 'ack', peerId: 2, rttNs: 41_000, atMs: 12})
+    assert.equal((await request(server.url, 'HEAD', '/samples/heartbeat-rtt')).status, 404)
+    assert.deepEqual((await drain()).samples, [{peerId: 2, rttNs: 41_000, atMs: 12}])
+  })
+
   it('keeps the newest samples and counts the dropped ones when nobody drains it', async () => {
     const total = MAX_RTT_SAMPLES + 10
     for (let i = 0; i < total; i++) control.emit({source: 'ack', peerId: 2, rttNs: i, atMs: i})

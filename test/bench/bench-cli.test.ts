@@ -125,6 +125,11 @@ describe('raftctl bench, bad input', () => {
     assert.equal(run.status, 1)
     assert.equal(run.stderr, 'Error: cannot write the results to /etc/hostname/bench: ENOTDIR; give a writable directory with --out\n')
     assert.deepEqual(listNamespaces(), before)
+    // a directory in /proc (Node's recursive mkdir loops there) and one only root's access() believes writable
+    for (const [out, code] of [['/proc/raftctl-bench', 'ENOENT'], ['/sys/fs/bpf', 'EPERM']]) {
+      const refused = raftctl(['bench', '--quick', '--out', out!], {timeoutMs: 30_000})
+      assert.equal(refused.stderr, `Error: cannot write the results to ${out}: ${code}; give a writable directory with --out\n`)
+    }
   })
 
   it('removes its clusters when interrupted with Ctrl-C, and exits 130', async () => {
