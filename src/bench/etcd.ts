@@ -5,7 +5,7 @@
  * and stability (leader changes with no fault) are measured by polling every member's status from
  * a host namespace on the same bridge (etcd-poller.ts).
  */
-import {mkdirSync, rmdirSync, rmSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -19,9 +19,6 @@ import {PollerProcess} from './etcd-poller-process.js'
 
 /** Re-exported so a benchmark needs only this module: whether etcd is installed, and how to build a cluster. */
 export {etcdAvailable, type EtcdClusterOptions} from './etcd-options.js'
-
-/** Where member data dirs live: tmpfs, so WAL fsyncs cost nothing and the disk never paces raft. */
-export const ETCD_DATA_BASE = '/dev/shm/raftctl-etcd'
 
 /** Waiting for a restarted member: etcd's start-up (WAL replay, peer handshakes) is not what failover measures. */
 const REJOIN_TIMEOUT_MS = 15_000
@@ -43,7 +40,7 @@ export class EtcdCluster {
   private constructor(readonly options: EtcdClusterOptions) {
     this.names = clusterNames(options.name ?? uniqueClusterName('e'))
     this.members = Array.from({length: options.members}, (_, i) => i + 1)
-    this.dataDir = join(ETCD_DATA_BASE, this.names.name)
+    this.dataDir = this.names.scratchDir
   }
 
   /** Validates the timeouts and builds the network and data dirs (removing them again if a step fails); nothing started. */
@@ -131,13 +128,7 @@ export class EtcdCluster {
       const pids = this.processIds()
       this.poller?.stop()
       await Promise.all([...this.processes.values()].map((p) => p.kill()))
-      await removeCluster(this.names, pids)
-      rmSync(this.dataDir, {recursive: true, force: true})
-      try {
-        rmdirSync(ETCD_DATA_BASE) // only when no other etcd cluster has data there
-      } catch {
-        // not empty, or gone already
-      }
+      await removeCluster(this.names, pids) // the data dir with it: it is the cluster's scratch dir
       live.delete(this)
     })()
     return this.destroyed

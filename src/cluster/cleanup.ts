@@ -1,15 +1,15 @@
 /**
  * Removes every trace of a cluster found by its name, whether or not the process that made it
  * is still alive: processes inside its namespaces, XDP attachments, the namespaces (and so the
- * bridge, links and fault table), raftctl's pin directories for those namespaces and the run
- * directory. Safe to run any number of times; `raftctl cluster down` and Cluster.destroy() both
+ * bridge, links and fault table), raftctl's pin directories for those namespaces, the run
+ * directory and the scratch directory on tmpfs. Safe to run any number of times; `raftctl cluster down` and Cluster.destroy() both
  * end here.
  */
 import {existsSync, readdirSync, rmSync, rmdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {PIN_BASE} from '../dataplane/xdp/pins.js'
-import type {ClusterNames} from './names.js'
+import {SCRATCH_BASE, type ClusterNames} from './names.js'
 import {listNamespaces, namespacePids, shOutput, shQuiet} from './shell.js'
 import {deleteNamespace} from './topology.js'
 
@@ -96,5 +96,11 @@ export async function removeCluster(names: ClusterNames, pids: number[] = [], gr
     // not empty, or gone already
   }
   rmSync(names.runDir, {recursive: true, force: true})
+  rmSync(names.scratchDir, {recursive: true, force: true})
+  try {
+    rmdirSync(SCRATCH_BASE) // only when no other cluster has data there
+  } catch {
+    // not empty, or gone already
+  }
   return {namespaces, processes, pinDirs}
 }

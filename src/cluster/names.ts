@@ -12,6 +12,12 @@ export const CLI_CLUSTER_NAME = 'rc'
 /** Where clusters keep their manifest, relay sockets and node state dirs (tmpfs: gone at reboot). */
 export const RUN_BASE = '/run/raftctl-cluster'
 
+/**
+ * Where a cluster keeps data that must be fast to sync (etcd's WAL in the benchmark): tmpfs,
+ * unlike /run on some machines. Removed with the cluster, also by `raftctl cluster down`.
+ */
+export const SCRATCH_BASE = '/dev/shm/raftctl-cluster'
+
 /** The raft UDP port every node of a local cluster uses (the protocol default). */
 export const CLUSTER_RAFT_PORT = 5405
 
@@ -36,6 +42,8 @@ export interface ClusterNames {
   hostAddr(i: number): string
   /** Directory of the manifest, relay sockets and state dirs. */
   runDir: string
+  /** Tmpfs directory for data that must sync fast (SCRATCH_BASE/<name>). */
+  scratchDir: string
   stateDir(i: number): string
   apiSocket(i: number): string
   /** The pin directory raftctl uses for node i's interface. */
@@ -68,6 +76,7 @@ export function clusterNames(name: string, subnet = 0): ClusterNames {
     hostSwitchIface: (i) => `${name}-t${i}`,
     hostAddr: (i) => `10.213.${subnet}.${HOST_BASE + i}`,
     runDir,
+    scratchDir: join(SCRATCH_BASE, name),
     stateDir: (i) => join(runDir, `n${i}`),
     apiSocket: (i) => join(runDir, `n${i}.sock`),
     pinDir: (i) => join(PIN_BASE, `netns-${name}-n${i}`),
