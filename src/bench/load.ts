@@ -5,12 +5,11 @@
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
+import {killOnExit} from '../cluster/cleanup.js'
 import {nsenterArgs} from '../cluster/shell.js'
 
 const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL') // never leave busy loops behind the bench
-})
+killOnExit(() => [...running].flatMap((child) => (child.pid === undefined ? [] : [child.pid]))) // no busy loops outlive the bench
 
 /** Whether stress-ng is installed. */
 export function stressAvailable(): boolean {

@@ -220,7 +220,8 @@ export class MemoryDataplane implements Dataplane {
     if (outcome.countedVoter !== undefined) this.countVote(state.term, outcome.countedVoter)
     if (outcome.leaderId !== undefined) this.leaderHeardMs = this.clock()
     if (outcome.timerReset) this.timerResetMs = this.clock()
-    const news = !sameHardState(outcome.next, state) || this.announced?.leaderId !== m.from || this.announced.term !== m.term
+    const quiet = outcome.effect === 'heartbeat-accepted' && sameHardState(outcome.next, state) &&
+      this.announced?.leaderId === m.from && this.announced.term === m.term
     if (outcome.effect === 'heartbeat-accepted') this.announced = {leaderId: m.from, term: m.term}
     if (outcome.effect === 'quorum-reached') this.announced = {leaderId: this.options.self.id, term: outcome.next.term}
     if (outcome.reply) {
@@ -233,7 +234,7 @@ export class MemoryDataplane implements Dataplane {
       return this.onEvent({kind: 'message', message: m, atMs: this.clock()})
     }
     const type = KERNEL_EVENT[outcome.effect]
-    if (!type || (outcome.effect === 'heartbeat-accepted' && !news)) return
+    if (!type || quiet) return
     const value = type === 'RAFT_EV_VOTE_COUNTED' || type === 'RAFT_EV_QUORUM_REACHED' ? BigInt(this.tally.size + 1)
       : type === 'RAFT_EV_ACK_RECEIVED' ? BigInt(Math.max(0, Math.round(monotonicMs() * 1e6) - Number(m.echo)))
         : m.term

@@ -212,8 +212,8 @@ export class NodeRuntime implements NodeControl {
 
   /** Userspace: a member's message steps the state machine; a learner's ack is recorded, the rest ignored. */
   private receive(node: RaftNode, m: Message, now: number): void {
-    const s = this.dataplane.store.load()
-    const acked = m.type === 'HeartbeatAck' && m.flag && s.role === 'leader' && m.term === s.term
+    // the hard state is read only for acks: this runs for every message of a userspace node
+    const acked = m.type === 'HeartbeatAck' && m.flag && this.leadsTerm(m.term)
     // The round trip as the kernel measures it, but on Node's clock when this handler runs.
     const rttNs = acked && m.echo > 0n ? Math.round(now * 1e6 - Number(m.echo)) : undefined
     if (rttNs !== undefined && rttNs >= 0) this.emit({source: 'ack', peerId: m.from, rttNs, atMs: now})
@@ -349,6 +349,11 @@ export class NodeRuntime implements NodeControl {
     const {self, members} = this.options
     return {node: this.requireRunning(), hard: this.dataplane.store.load(), self, members, nowMs: this.now(),
       crashed: this.crashed, dataplane: this.dataplane.kind, lastLeaderHeardMs: this.leaderHeardMs()}
+  }
+
+  private leadsTerm(term: bigint): boolean {
+    const s = this.dataplane.store.load()
+    return s.role === 'leader' && s.term === term
   }
 
   /** The last heartbeat from the leader: the kernel's record is fresher than its events (xdp). */
