@@ -232,11 +232,11 @@ export class NodeRuntime implements NodeControl {
     if (ready.persist) this.durability.persist(ready.persist)
     for (const m of ready.messages) {
       const to = this.options.members.find((p) => p.id === m.to)
-      if (to) this.dataplane.send(to, m)
+      if (to) this.dataplane.send(to, this.stampedNow(m))
     }
     const heartbeat = ready.heartbeat
     if (heartbeat) {
-      for (const learner of this.learners.list()) this.dataplane.send(learner, {...heartbeat, to: learner.id})
+      for (const learner of this.learners.list()) this.dataplane.send(learner, this.stampedNow({...heartbeat, to: learner.id}))
       this.heartbeatRounds++
     }
     for (const event of ready.events) {
@@ -245,6 +245,15 @@ export class NodeRuntime implements NodeControl {
     }
     const limit = this.options.crashAfterHeartbeats
     if (limit !== undefined && this.heartbeatRounds >= limit && !this.crashed) this.crashForever(limit)
+  }
+
+  /**
+   * A heartbeat carries its own send time, not its round's: a send on veth runs the whole path to
+   * the peer and back before it returns, so a shared stamp would add the earlier peers' sends to
+   * the later peers' round trips.
+   */
+  private stampedNow(m: Message): Message {
+    return m.type === 'Heartbeat' ? {...m, echo: BigInt(Math.round(this.now() * 1e6))} : m
   }
 
   private reschedule(): void {
