@@ -5,7 +5,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {closeSync, existsSync, openSync, readFileSync} from 'node:fs'
-import {nsenterArgs} from '../cluster/shell.js'
+import {nsenterTiedArgs} from '../cluster/shell.js'
 
 /** The etcd of Debian's etcd-server package, the only one the benchmark is checked against. */
 export const ETCD_BINARY = '/usr/bin/etcd'
@@ -72,8 +72,7 @@ export class EtcdMember {
     if (this.pid !== undefined) throw new Error(`etcd member m${this.spec.member} is already running (pid ${this.pid})`)
     const log = openSync(this.spec.logFile, 'a')
     try {
-      const argv = [...nsenterArgs(this.spec.netns), 'setpriv', '--pdeathsig', 'KILL', ...etcdArgv(this.spec)]
-      const child = spawn('nsenter', argv, {stdio: ['ignore', log, log], detached: true})
+      const child = spawn('nsenter', nsenterTiedArgs(this.spec.netns, etcdArgv(this.spec)), {stdio: ['ignore', log, log], detached: true})
       this.child = child
       this.expectingExit = false
       this.failed = false

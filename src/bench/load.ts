@@ -6,7 +6,7 @@
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {killOnExit} from '../cluster/cleanup.js'
-import {nsenterArgs} from '../cluster/shell.js'
+import {nsenterTiedArgs} from '../cluster/shell.js'
 
 const running = new Set<ChildProcess>()
 killOnExit(() => [...running].flatMap((child) => (child.pid === undefined ? [] : [child.pid]))) // no busy loops outlive the bench
@@ -24,8 +24,8 @@ export interface CpuLoad {
 /** Saturates every core from inside each of `namespaces` until stop() (or `maxMs`, a safety net). */
 export function saturateCpu(namespaces: string[], maxMs: number): CpuLoad {
   const children = namespaces.map((netns) => {
-    const child = spawn('nsenter', [...nsenterArgs(netns), 'stress-ng', '--cpu', '0', '--quiet',
-      '--timeout', `${Math.ceil(maxMs / 1000)}s`], {stdio: 'ignore'})
+    const child = spawn('nsenter', nsenterTiedArgs(netns, ['stress-ng', '--cpu', '0', '--quiet',
+      '--timeout', `${Math.ceil(maxMs / 1000)}s`]), {stdio: 'ignore'})
     running.add(child)
     child.once('exit', () => running.delete(child))
     return child

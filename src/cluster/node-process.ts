@@ -10,7 +10,7 @@ import {performance} from 'node:perf_hooks'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 import {parseNodeLine, type LogEntry} from './events.js'
-import {nsenterArgs} from './shell.js'
+import {nsenterArgs, nsenterTiedArgs} from './shell.js'
 
 /** How to start one node. */
 export interface NodeSpec {
@@ -57,8 +57,7 @@ export class NodeProcess {
    */
   start(): void {
     if (this.pid !== undefined) throw new Error(`n${this.spec.node} is already running (pid ${this.pid})`)
-    const [command, ...args] = this.spec.argv
-    const child = spawn('nsenter', [...nsenterArgs(this.spec.netns), command!, ...args], {
+    const child = spawn('nsenter', nsenterTiedArgs(this.spec.netns, this.spec.argv), {
       stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: {...process.env, FORCE_COLOR: '0'},
     })
     this.child = child

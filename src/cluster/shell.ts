@@ -30,6 +30,14 @@ export function nsenterArgs(netns: string): string[] {
   return [`--net=/run/netns/${netns}`]
 }
 
+/**
+ * nsenter's argv that runs `argv` in a named namespace and ties it to the harness: setpriv's
+ * parent-death signal makes the kernel kill it when the harness dies without cleaning up (SIGKILL).
+ */
+export function nsenterTiedArgs(netns: string, argv: string[]): string[] {
+  return [...nsenterArgs(netns), 'setpriv', '--pdeathsig', 'KILL', ...argv]
+}
+
 /** Runs a command inside a named namespace. */
 export function shIn(netns: string, command: string, args: string[], input?: string): string {
   return sh('nsenter', [...nsenterArgs(netns), command, ...args], input)

@@ -1,6 +1,7 @@
 /**
  * `raftctl cluster up` and `cluster down` spawned as a user runs them (bin/run.js): a scripted
- * run with --duration and a crash every second, and the clean-up after a SIGKILLed `cluster up`.
+ * run with --duration and a crash every second, and what a SIGKILLed `cluster up` leaves: its
+ * nodes die with it (parent-death signal), `cluster down` removes the rest.
  * Each uses its own --name, so it never touches the `rc` cluster of a demo.
  */
 import assert from 'node:assert/strict'
@@ -10,7 +11,9 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {removeCluster} from '../../src/cluster/cleanup.js'
 import {clusterNames, uniqueClusterName} from '../../src/cluster/names.js'
+import {namespacePids} from '../../src/cluster/shell.js'
 import {packageRoot} from '../../src/package-root.js'
+import {waitFor} from '../helpers/waiting.js'
 import {leftovers, running} from './leftovers.js'
 
 const RUN = join(packageRoot(), 'bin', 'run.js')
@@ -32,7 +35,7 @@ describe('raftctl cluster up/down', () => {
     }
   })
 
-  it('down removes everything a SIGKILLed up left behind, and a second down finds nothing', async () => {
+  it('a SIGKILLed up takes its nodes with it; down removes the rest, and a second down finds nothing', async () => {
     const name = uniqueClusterName('c')
     const names = clusterNames(name)
     const up = spawn(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3'], {stdio: ['ignore', 'pipe', 'inherit']})
@@ -40,8 +43,11 @@ describe('raftctl cluster up/down', () => {
       let out = ''
       up.stdout!.on('data', (chunk) => (out += chunk))
       while (!/leader: n\d/.test(out)) await once(up.stdout!, 'data')
+      const nodePids = [1, 2, 3].flatMap((i) => namespacePids(names.nodeNs(i)))
+      assert.ok(nodePids.length >= 3, `processes in the node namespaces: ${nodePids.join(' ')}`)
       up.kill('SIGKILL')
       await once(up, 'exit')
+      await waitFor('the nodes to die with up', () => !nodePids.some(running), 5000)
       const left = leftovers(names)
       assert.ok(left.length >= 4, `up left only ${left.join(', ')}`)
       const down = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', name, '--json'], {encoding: 'utf8', timeout: 60_000})

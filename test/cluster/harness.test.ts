@@ -12,6 +12,7 @@ import {Cluster} from '../../src/cluster/cluster.js'
 import {removeCluster} from '../../src/cluster/cleanup.js'
 import {clusterNames, uniqueClusterName} from '../../src/cluster/names.js'
 import {sh, shIn} from '../../src/cluster/shell.js'
+import {waitFor} from '../helpers/waiting.js'
 import {leftovers, running} from './leftovers.js'
 
 const STAND_IN = [process.execPath, join(import.meta.dirname, 'stand-in.js')]
@@ -131,17 +132,21 @@ describe('cleanup', () => {
     assert.deepEqual(pids.filter(running), [])
   })
 
-  it('removes what a SIGKILLed owner left behind, found by name alone', async () => {
+  it('a SIGKILLed owner\'s nodes die with it; the rest is removed by name alone, an untied process too', async () => {
     const name = uniqueClusterName('k')
     const owner = spawn(process.execPath, [join(import.meta.dirname, 'owner.js'), name], {stdio: ['ignore', 'pipe', 'inherit']})
     const names = clusterNames(name)
     try {
-      await once(owner.stdout!, 'data')
+      const [ready] = (await once(owner.stdout!, 'data')) as [Buffer]
+      const [nodePids, untiedPids] = ready.toString().replace('ready', '').split('/').map((s) => s.trim().split(' ').map(Number))
+      assert.equal(nodePids.length, 2, ready.toString())
       owner.kill('SIGKILL')
       await once(owner, 'exit')
+      await waitFor('the nodes to die with their owner', () => !nodePids.some(running), 5000)
       assert.ok(leftovers(names).length >= 3, 'the crashed owner left its namespaces behind')
+      assert.ok(running(untiedPids[0]), 'the untied process outlived the owner')
       const report = await removeCluster(names)
-      assert.ok(report.processes.length >= 2, 'the orphaned stand-ins were found in their namespaces')
+      assert.ok(report.processes.includes(untiedPids[0]), `found in the namespace: ${report.processes.join(' ')}`)
       assert.deepEqual(report.processes.filter(running), [])
       assert.deepEqual(leftovers(names), [])
     } finally {
