@@ -9,7 +9,8 @@ import {existsSync, readdirSync, rmSync, rmdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {PIN_BASE} from '../dataplane/xdp/pins.js'
-import {SCRATCH_BASE, type ClusterNames} from './names.js'
+import {ownerAlive, readManifest} from './manifest.js'
+import {clusterNames, CLUSTER_NAME, RUN_BASE, SCRATCH_BASE, type ClusterNames} from './names.js'
 import {listNamespaces, namespacePids, shOutput, shQuiet} from './shell.js'
 import {deleteNamespace} from './topology.js'
 
@@ -75,6 +76,20 @@ function interfacesOf(netns: string): string[] {
   } catch {
     return []
   }
+}
+
+/**
+ * Clusters whose owner is gone: a run directory whose manifest names no running owner (or has
+ * none), or a switch namespace with the cluster's bridge in it and no run directory.
+ */
+export function staleClusters(): string[] {
+  const runDirs = existsSync(RUN_BASE) ? readdirSync(RUN_BASE).filter((d) => CLUSTER_NAME.test(d)) : []
+  const switches = listNamespaces().flatMap((ns) => /^(.+)-sw$/.exec(ns)?.[1] ?? []).filter((name) => CLUSTER_NAME.test(name) &&
+    !runDirs.includes(name) && shQuiet('ip', ['-n', `${name}-sw`, 'link', 'show', clusterNames(name).bridge]))
+  return [...runDirs.filter((name) => {
+    const manifest = readManifest(clusterNames(name).runDir)
+    return !manifest || !ownerAlive(manifest)
+  }), ...switches].sort()
 }
 
 /** Removes everything of cluster `names`; `pids` adds processes the caller knows of (a crash's orphans). */

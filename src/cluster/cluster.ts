@@ -268,7 +268,9 @@ export class Cluster {
 
   private build(): void {
     const names = this.names
-    mkdirSync(names.runDir, {recursive: true})
+    writeManifest(names.runDir, {name: names.name, ownerPid: process.pid, nodes: this.nodes.map((n) => ({
+      node: n, netns: names.nodeNs(n), iface: names.nodeIface(n), addr: names.addr(n), dataplane: this.dataplanes[n - 1]!,
+      apiSocket: names.apiSocket(n)}))})
     createSwitch(names)
     createFaultTable(names.switchNs)
     for (const n of this.nodes) {
@@ -280,9 +282,6 @@ export class Cluster {
     for (let h = 1; h <= (this.options.hosts ?? 0); h++) {
       attachEndpoint(names, {netns: names.hostNs(h), iface: names.hostIface(h), switchIface: names.hostSwitchIface(h), addr: names.hostAddr(h)})
     }
-    writeManifest(names.runDir, {name: names.name, ownerPid: process.pid, nodes: this.nodes.map((n) => ({
-      node: n, netns: names.nodeNs(n), iface: names.nodeIface(n), addr: names.addr(n), dataplane: this.dataplanes[n - 1]!,
-      apiSocket: names.apiSocket(n)}))})
   }
 
   private record(entry: LogEntry): void {

@@ -5,7 +5,7 @@
 import {Flags} from '@oclif/core'
 import {UsageError} from '../render/command-base.js'
 import {parseDurationMs} from '../render/format.js'
-import {CLI_CLUSTER_NAME} from './names.js'
+import {CLI_CLUSTER_NAME, CLUSTER_NAME} from './names.js'
 
 /** --name: the cluster's name, the prefix of everything it creates. */
 export const nameFlag = Flags.custom<string>({
@@ -13,7 +13,7 @@ export const nameFlag = Flags.custom<string>({
   description: 'Cluster name: namespaces are <name>-sw, <name>-n1, ... (1-10 lowercase letters and digits).',
   helpValue: '<name>',
   async parse(input) {
-    if (!/^[a-z][a-z0-9]{0,9}$/.test(input)) throw new UsageError(`--name must be 1-10 lowercase letters and digits starting with a letter, not "${input}"`)
+    if (!CLUSTER_NAME.test(input)) throw new UsageError(`--name must be 1-10 lowercase letters and digits starting with a letter, not "${input}"`)
     return input
   },
 })

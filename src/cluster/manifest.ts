@@ -3,7 +3,7 @@
  * `raftctl cluster status` can find the nodes' API relays and `cluster up` can tell a live
  * cluster from the leftovers of a crashed one.
  */
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 /** What cluster.json holds. */
@@ -14,10 +14,15 @@ export interface ClusterManifest {
   nodes: Array<{node: number; netns: string; iface: string; addr: string; dataplane: string; apiSocket: string}>
 }
 
-/** Writes the manifest into its run directory. */
+/**
+ * Creates the run directory with the manifest in it, whole or not at all (`cluster down --stale`
+ * takes a run dir without one for a leftover). Harnesses call it before building anything else.
+ */
 export function writeManifest(runDir: string, manifest: ClusterManifest): void {
   mkdirSync(runDir, {recursive: true})
-  writeFileSync(join(runDir, 'cluster.json'), JSON.stringify(manifest, null, 2) + '\n')
+  const file = join(runDir, 'cluster.json')
+  writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2) + '\n')
+  renameSync(`${file}.tmp`, file)
 }
 
 /** Reads a manifest, undefined when there is none. */

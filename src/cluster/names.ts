@@ -18,6 +18,9 @@ export const RUN_BASE = '/run/raftctl-cluster'
  */
 export const SCRATCH_BASE = '/dev/shm/raftctl-cluster'
 
+/** What a cluster name may be: it prefixes interface names, which the kernel limits to 15 characters. */
+export const CLUSTER_NAME = /^[a-z][a-z0-9]{0,9}$/
+
 /** The raft UDP port every node of a local cluster uses (the protocol default). */
 export const CLUSTER_RAFT_PORT = 5405
 
@@ -60,7 +63,7 @@ const HOST_BASE = 100
  * kernel's 15 characters for names of up to 10 characters.
  */
 export function clusterNames(name: string, subnet = 0): ClusterNames {
-  if (!/^[a-z][a-z0-9]{0,9}$/.test(name)) throw new Error(`cluster name "${name}" must be 1-10 lowercase letters and digits`)
+  if (!CLUSTER_NAME.test(name)) throw new Error(`cluster name "${name}" must be 1-10 lowercase letters and digits`)
   const runDir = join(RUN_BASE, name)
   const owned = new RegExp(`^${name}-(sw|n\\d+|h\\d+)$`)
   return {

@@ -5,7 +5,7 @@
  * Each uses its own --name, so it never touches the `rc` cluster of a demo.
  */
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
@@ -35,14 +35,13 @@ describe('raftctl cluster up/down', () => {
     }
   })
 
-  it('a SIGKILLed up takes its nodes with it; down removes the rest, and a second down finds nothing', async () => {
-    const name = uniqueClusterName('c')
-    const names = clusterNames(name)
-    const up = spawn(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3'], {stdio: ['ignore', 'pipe', 'inherit']})
+  it('a SIGKILLed up takes its nodes with it; down --stale removes the rest and leaves a live cluster alone', async () => {
+    const [killed, live] = [uniqueClusterName('c'), uniqueClusterName('c')]
+    const [up, other] = [killed, live].map((name) => spawn(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3'],
+      {stdio: ['ignore', 'pipe', 'inherit']}))
+    const names = clusterNames(killed)
     try {
-      let out = ''
-      up.stdout!.on('data', (chunk) => (out += chunk))
-      while (!/leader: n\d/.test(out)) await once(up.stdout!, 'data')
+      await Promise.all([up, other].map((child) => waitForLeader(child)))
       const nodePids = [1, 2, 3].flatMap((i) => namespacePids(names.nodeNs(i)))
       assert.ok(nodePids.length >= 3, `processes in the node namespaces: ${nodePids.join(' ')}`)
       up.kill('SIGKILL')
@@ -50,18 +49,30 @@ describe('raftctl cluster up/down', () => {
       await waitFor('the nodes to die with up', () => !nodePids.some(running), 5000)
       const left = leftovers(names)
       assert.ok(left.length >= 4, `up left only ${left.join(', ')}`)
-      const down = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', name, '--json'], {encoding: 'utf8', timeout: 60_000})
+      const down = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--stale', '--json'], {encoding: 'utf8', timeout: 60_000})
       assert.equal(down.status, 0, down.stderr)
-      const report = JSON.parse(down.stdout)
+      const removed = JSON.parse(down.stdout) as Array<{name: string; namespaces: string[]; pinDirs: string[]; processes: number[]}>
+      assert.ok(!removed.some((r) => r.name === live), `removed the live cluster ${live}`)
+      const report = removed.find((r) => r.name === killed)
+      assert.ok(report, `did not remove ${killed}: ${down.stdout}`)
       assert.equal(report.namespaces.length, 4)
       assert.equal(report.pinDirs.length, 3, 'the xdp nodes\' pin dirs')
-      assert.deepEqual(report.processes.filter(running), [])
       assert.deepEqual(leftovers(names), [])
-      const again = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', name], {encoding: 'utf8'})
-      assert.match(again.stdout, new RegExp(`no cluster ${name} to remove`))
+      assert.ok(leftovers(clusterNames(live)).length >= 4, 'the live cluster is still there')
+      const again = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', killed], {encoding: 'utf8'})
+      assert.match(again.stdout, new RegExp(`no cluster ${killed} to remove`))
     } finally {
       up.kill('SIGKILL')
+      other.kill('SIGKILL')
       await removeCluster(names)
+      await removeCluster(clusterNames(live))
     }
   })
 })
+
+/** Waits until `cluster up` has printed a leader. */
+async function waitForLeader(up: ChildProcess): Promise<void> {
+  let out = ''
+  up.stdout!.on('data', (chunk) => (out += chunk))
+  while (!/leader: n\d/.test(out)) await once(up.stdout!, 'data')
+}

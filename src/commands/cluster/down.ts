@@ -1,30 +1,39 @@
-import {removeCluster, type CleanupReport} from '../../cluster/cleanup.js'
+import {Flags} from '@oclif/core'
+import {removeCluster, staleClusters, type CleanupReport} from '../../cluster/cleanup.js'
 import {nameFlag} from '../../cluster/flags.js'
 import {clusterNames} from '../../cluster/names.js'
 import {requireRoot} from '../../dataplane/xdp/program.js'
 import {RaftctlCommand} from '../../render/command-base.js'
 
-/** What `raftctl cluster down --json` prints: what was removed. */
-export type ClusterDownResult = CleanupReport
+/** What `raftctl cluster down --json` prints: what was removed, per cluster. */
+export type ClusterDownResult = Array<{name: string} & CleanupReport>
 
-/** `raftctl cluster down`: removes a local cluster, also what a crashed `cluster up` left behind. */
+/** `raftctl cluster down`: removes a local cluster, also what a crashed `cluster up` or `bench` left behind. */
 export default class ClusterDown extends RaftctlCommand {
   static summary = 'Remove a local cluster: its processes, namespaces, XDP programs and pins.'
-  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, and /run/raftctl-cluster/<name>. Running it again does nothing.'
+  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, and /run/raftctl-cluster/<name>. --stale removes instead every cluster whose owner (`cluster up`, `bench`, a test) is no longer running, whatever its name. Running it again does nothing.'
   static examples = [
     {description: 'Remove the cluster of `raftctl cluster up`.', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Remove what a killed `raftctl bench` left.', command: '<%= config.bin %> <%= command.id %> --stale'},
   ]
   static enableJsonFlag = true
-  static flags = {name: nameFlag()}
+  static flags = {
+    name: nameFlag(),
+    stale: Flags.boolean({description: 'Remove every cluster whose owner is no longer running, whatever its name.', exclusive: ['name']}),
+  }
 
   async run(): Promise<ClusterDownResult> {
     const {flags} = await this.parse(ClusterDown)
     requireRoot('cluster down')
-    const report = await removeCluster(clusterNames(flags.name))
-    if (!this.jsonEnabled()) {
+    const names = flags.stale ? staleClusters() : [flags.name]
+    const removed: ClusterDownResult = []
+    for (const name of names) {
+      const report = await removeCluster(clusterNames(name))
+      removed.push({name, ...report})
       const what = `${report.namespaces.length} namespaces, ${report.pinDirs.length} pin directories, ${report.processes.length} processes`
-      this.log(report.namespaces.length + report.pinDirs.length + report.processes.length ? `removed cluster ${flags.name}: ${what}` : `no cluster ${flags.name} to remove`)
+      if (!this.jsonEnabled()) this.log(flags.stale || report.namespaces.length + report.pinDirs.length + report.processes.length ? `removed cluster ${name}: ${what}` : `no cluster ${name} to remove`)
     }
-    return report
+    if (names.length === 0 && !this.jsonEnabled()) this.log('no stale cluster to remove')
+    return removed
   }
 }
