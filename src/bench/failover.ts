@@ -10,7 +10,7 @@ import type {Cluster} from '../cluster/cluster.js'
 import type {LogEntry, NodeLine} from '../cluster/events.js'
 import {numberField} from '../cluster/events.js'
 import {monotonicMs} from '../dataplane/userspace.js'
-import type {CrashMethod} from './plan.js'
+import {SETTLE_AFTER_RESTART_MS, type CrashMethod} from './plan.js'
 import {clearRtt, drainRtt} from './samples.js'
 
 /** One crash and what followed, in ms. */
@@ -99,9 +99,6 @@ async function recover(cluster: Cluster, n: number, method: CrashMethod, waitMs:
   await cluster.waitForLeader(waitMs, () => cluster.nodes)
   await sleep(method === 'kill-9' ? SETTLE_AFTER_RESTART_MS : 4 * cluster.electionTimeoutMs.max)
 }
-
-/** How long a restarted node's start-up keeps a core busy on this kind of machine, roughly. */
-const SETTLE_AFTER_RESTART_MS = 500
 
 /** When node `n` first knew `leader` as the leader of `term` (its own lines' time); undefined until it logs it. */
 function firstKnown(entries: LogEntry[], n: number, leader: number, term: bigint): number | undefined {

@@ -2,13 +2,14 @@
  * The measurements of one run, each on clusters it builds and removes itself: raftctl's
  * namespace clusters (src/cluster), etcd's (etcd.ts), all on this machine.
  */
+import {setTimeout as sleep} from 'node:timers/promises'
 import {Cluster, type DataplaneKind} from '../cluster/cluster.js'
 import {EtcdCluster} from './etcd.js'
 import {failoverOnce, TrialDiscarded, type FailoverTrial} from './failover.js'
 import {startFloorLearner} from './floor.js'
 import {sampleHeartbeats, sampleRoundTrips} from './heartbeat.js'
 import {saturateCpu} from './load.js'
-import {PROFILES, type BenchPlan, type CrashMethod, type TimeoutProfile} from './plan.js'
+import {PROFILES, SETTLE_AFTER_RESTART_MS, type BenchPlan, type CrashMethod, type TimeoutProfile} from './plan.js'
 import type {Distribution, FailoverResult, HeartbeatResult, LoadName, StabilityResult} from './results.js'
 import {watchStability} from './stability.js'
 import {summarize} from './stats.js'
@@ -109,6 +110,7 @@ export async function measureEtcdFailovers(plan: BenchPlan, members: number, adv
     const samples: number[] = []
     for (let t = 0; t < plan.etcdFailoverTrials; t++) {
       samples.push(await etcd.failover(30_000))
+      await sleep(SETTLE_AFTER_RESTART_MS) // as raftctl's trials do (failover.ts)
       advance((t + 1) / plan.etcdFailoverTrials)
     }
     return {system: 'etcd', method: 'kill-9', nodes: members, failover: distribution(samples)}

@@ -22,6 +22,13 @@ export const PROFILES: Record<TimeoutProfile['name'], TimeoutProfile> = {
   aggressive: {name: 'aggressive', heartbeatMs: 6, electionTimeoutMs: {min: 30, max: 60}},
 }
 
+/**
+ * How long a restarted node's start-up keeps a core busy on this kind of machine, roughly: after
+ * a kill -9 and restart, raftctl and etcd trials alike wait this long, so the next trial does not
+ * measure neighbours starved by it.
+ */
+export const SETTLE_AFTER_RESTART_MS = 500
+
 /** How to crash a leader: crash-simulate through the API, or SIGKILL of its process. */
 export type CrashMethod = 'crash-simulate' | 'kill-9'
 

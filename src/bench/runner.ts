@@ -24,7 +24,7 @@ interface Step {
 }
 
 /** Expected time of a failover: the crash or the restart of a node, then agreement again. */
-const TRIAL_MS = {raftctl: 800, etcd: 200}
+const TRIAL_MS = {raftctl: 800, etcd: 700}
 /** Building a cluster and starting its nodes. */
 const SETUP_MS = 4_000
 

@@ -3,7 +3,7 @@ import {requireClusterPrivileges} from '../cluster/live.js'
 import {benchPreflight} from '../bench/preflight.js'
 import {FULL_PLAN, QUICK_PLAN} from '../bench/plan.js'
 import {progressBar} from '../bench/progress.js'
-import {renderReport, writeArtifacts} from '../bench/report.js'
+import {renderReport, shortenedError, writeArtifacts} from '../bench/report.js'
 import type {BenchReport} from '../bench/results.js'
 import {expectedDurationMs, runBench} from '../bench/runner.js'
 import {RaftctlCommand} from '../render/command-base.js'
@@ -32,7 +32,8 @@ export default class Bench extends RaftctlCommand {
     for (const warning of benchPreflight(plan, flags.out)) this.warn(warning)
     process.stderr.write(`raftctl bench${plan.quick ? ' --quick' : ''}: expected to take about ${Math.ceil(expectedDurationMs(plan) / 60_000)} min\n`) // also under --json
     const bar = progressBar()
-    const report = await runBench(plan, `raftctl bench${plan.quick ? ' --quick' : ''}`, bar.update).finally(() => bar.stop())
+    const report = await runBench(plan, `raftctl bench${plan.quick ? ' --quick' : ''}`, bar.update)
+      .catch((error) => Promise.reject(shortenedError(error, flags.out))).finally(() => bar.stop())
     const written = writeArtifacts(report, flags.out)
     if (!this.jsonEnabled()) this.log(`${renderReport(report)}\nwritten: ${written.join(', ')}`)
     return report
