@@ -4,6 +4,7 @@
  * the two. The hard state lives in memory; the node driver persists it before anything is sent.
  */
 import {createSocket, type Socket} from 'node:dgram'
+import {isIPv4} from 'node:net'
 import {RaftctlError} from '../errors.js'
 import {INITIAL_HARD_STATE, MemoryHardStateStore} from '../raft/store.js'
 import type {HardStateStore, Message} from '../raft/types.js'
@@ -50,11 +51,21 @@ export function encodeFor(message: Message, clusterId: number): Buffer {
 }
 
 /**
+ * dgram passes every address through dns.lookup, which answers an IP literal on the next tick, so
+ * a send would leave only after the rest of its handler (and a heartbeat long after its stamp).
+ * Peers are IPv4 literals: answering at once makes send() call sendmsg before it returns.
+ */
+function literalAddress(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  if (isIPv4(hostname)) return callback(null, hostname, 4)
+  callback(Object.assign(new Error(`${hostname} is not an IPv4 address`), {code: 'EINVAL'}), '', 4)
+}
+
+/**
  * A UDP socket bound to addr:port, the address every peer sends to and expects replies from.
  * Fails with one line saying why (address not on this machine, port taken).
  */
 export async function bindRaftSocket(addr: string, port: number): Promise<Socket> {
-  const socket = createSocket({type: 'udp4'})
+  const socket = createSocket({type: 'udp4', lookup: literalAddress})
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject)
