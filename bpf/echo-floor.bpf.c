@@ -9,8 +9,8 @@
  * It knows no configuration (iproute2 loads it, and cannot set .rodata): the port is the
  * cluster's, and the sender id is the last byte of the host's address, which is the frame's
  * destination. It cannot tell its own address from another's, so a heartbeat flooded by the
- * bridge to another raft node would be answered too: use it only on a link where the leader
- * heartbeats nobody but this host (a one-node cluster).
+ * bridge to another raft node would be answered too: use it only where the leader heartbeats
+ * nobody but echo hosts (a one-node cluster).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -60,11 +60,12 @@ export function floorLearnerId(addr: string): number {
 }
 
 /**
- * Makes test host `host` of a one-node cluster the floor: attaches the echo to its link and adds
+ * Makes test host `host` of a one-node cluster a floor: attaches the echo to its link and adds
  * it as a learner of node 1, so the leader heartbeats it and its acks show in GET /followers
  * (heartbeatRttMs) and as kernel 'ack' events. One node only: the echo cannot tell its own
  * address from another's, and would answer heartbeats the bridge floods to other members in
- * their name. On failure the echo is detached again.
+ * their name (several echo hosts are fine: a flooded heartbeat to one is answered in its own
+ * name). On failure the echo is detached again.
  */
 export async function startFloorLearner(cluster: Cluster, host = 1): Promise<{learnerId: number; addr: string}> {
   const {names} = cluster

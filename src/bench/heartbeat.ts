@@ -38,12 +38,12 @@ export async function sampleHeartbeats(cluster: Cluster, count: number, timeoutM
   }
 }
 
-/** Collects at least `count` round trips measured by `sender` with peer `peerId` (a learner, say). */
-export async function sampleRoundTrips(cluster: Cluster, sender: number, peerId: number, count: number,
+/** Collects at least `count` round trips measured by `sender` with peers `peerIds` (learners, say). */
+export async function sampleRoundTrips(cluster: Cluster, sender: number, peerIds: number[], count: number,
   timeoutMs: number, onProgress?: (done: number) => void): Promise<number[]> {
   await sleep(WARM_UP_MS)
   await clearRtt(cluster)
-  const samples = await collect(cluster, [peerId], count, timeoutMs, onProgress, [sender])
+  const samples = await collect(cluster, peerIds, count, timeoutMs, onProgress, [sender])
   return samples.map((s) => s.rttNs / 1e6)
 }
 
