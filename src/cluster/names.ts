@@ -9,12 +9,13 @@ import {PIN_BASE} from '../dataplane/xdp/pins.js'
 /** The name `raftctl cluster up` uses: namespaces rc-sw, rc-n1, rc-n2, ... */
 export const CLI_CLUSTER_NAME = 'rc'
 
-/** Where clusters keep their manifest, relay sockets and node state dirs (tmpfs: gone at reboot). */
+/** Where clusters keep their manifest, relay sockets and logs. */
 export const RUN_BASE = '/run/raftctl-cluster'
 
 /**
- * Where a cluster keeps data that must be fast to sync (etcd's WAL in the benchmark): tmpfs,
- * unlike /run on some machines. Removed with the cluster, also by `raftctl cluster down`.
+ * Where a cluster keeps data that must be fast to sync (the nodes' state files, etcd's WAL in the
+ * benchmark): tmpfs, unlike /run on some machines, so raftctl and etcd sync to the same kind of
+ * storage. Removed with the cluster, also by `raftctl cluster down`.
  */
 export const SCRATCH_BASE = '/dev/shm/raftctl-cluster'
 
@@ -43,10 +44,11 @@ export interface ClusterNames {
   hostIface(i: number): string
   hostSwitchIface(i: number): string
   hostAddr(i: number): string
-  /** Directory of the manifest, relay sockets and state dirs. */
+  /** Directory of the manifest, relay sockets and logs. */
   runDir: string
   /** Tmpfs directory for data that must sync fast (SCRATCH_BASE/<name>). */
   scratchDir: string
+  /** Node i's state dir (--state-dir), in the scratch dir. */
   stateDir(i: number): string
   apiSocket(i: number): string
   /** The pin directory raftctl uses for node i's interface. */
@@ -80,7 +82,7 @@ export function clusterNames(name: string, subnet = 0): ClusterNames {
     hostAddr: (i) => `10.213.${subnet}.${HOST_BASE + i}`,
     runDir,
     scratchDir: join(SCRATCH_BASE, name),
-    stateDir: (i) => join(runDir, `n${i}`),
+    stateDir: (i) => join(SCRATCH_BASE, name, `n${i}`),
     apiSocket: (i) => join(runDir, `n${i}.sock`),
     pinDir: (i) => join(PIN_BASE, `netns-${name}-n${i}`),
     ownsNamespace: (netns) => owned.test(netns),

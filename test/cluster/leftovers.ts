@@ -4,11 +4,11 @@ import type {ClusterNames} from '../../src/cluster/names.js'
 import {PIN_BASE} from '../../src/dataplane/xdp/pins.js'
 import {listNamespaces} from '../../src/cluster/shell.js'
 
-/** Every namespace, pin directory and run directory of the cluster that still exists. */
+/** Every namespace, pin directory, run and scratch directory of the cluster that still exists. */
 export function leftovers(names: ClusterNames): string[] {
   const namespaces = listNamespaces().filter((ns) => names.ownsNamespace(ns))
   const pins = existsSync(PIN_BASE) ? readdirSync(PIN_BASE).filter((d) => d.startsWith('netns-') && names.ownsNamespace(d.slice(6))) : []
-  return [...namespaces, ...pins, ...(existsSync(names.runDir) ? [names.runDir] : [])]
+  return [...namespaces, ...pins, ...[names.runDir, names.scratchDir].filter((dir) => existsSync(dir))]
 }
 
 /** Whether a process is still running. */

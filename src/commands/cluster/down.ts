@@ -11,7 +11,7 @@ export type ClusterDownResult = Array<{name: string} & CleanupReport>
 /** `raftctl cluster down`: removes a local cluster, also what a crashed `cluster up` or `bench` left behind. */
 export default class ClusterDown extends RaftctlCommand {
   static summary = 'Remove a local cluster: its processes, namespaces, XDP programs and pins.'
-  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, and /run/raftctl-cluster/<name>. --stale removes instead every cluster whose owner (`cluster up`, `bench`, a test) is no longer running, whatever its name. Running it again does nothing.'
+  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, /run/raftctl-cluster/<name> and /dev/shm/raftctl-cluster/<name> (state files, etcd data). --stale removes instead every cluster whose owner (`cluster up`, `bench`, a test) is no longer running, whatever its name. Running it again does nothing.'
   static examples = [
     {description: 'Remove the cluster of `raftctl cluster up`.', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Remove what a killed `raftctl bench` left.', command: '<%= config.bin %> <%= command.id %> --stale'},
