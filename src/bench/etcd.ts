@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {killOnExit, removeCluster} from '../cluster/cleanup.js'
-import {writeManifest} from '../cluster/manifest.js'
+import {ownManifest, writeManifest} from '../cluster/manifest.js'
 import {clusterNames, uniqueClusterName, type ClusterNames} from '../cluster/names.js'
 import {attachEndpoint, createSwitch} from '../cluster/topology.js'
 import {StatusBoard, type AgreedLeader} from './etcd-board.js'
@@ -137,7 +137,7 @@ export class EtcdCluster {
 
   private build(): void {
     const names = this.names
-    writeManifest(names.runDir, {name: names.name, ownerPid: process.pid, nodes: []}) // no raftctl nodes: its owner is what counts
+    writeManifest(names.runDir, ownManifest(names.name, [])) // no raftctl nodes: its owner is what counts
     mkdirSync(this.dataDir, {recursive: true})
     createSwitch(names)
     const initialCluster = this.members.map((m) => `${etcdMemberName(m)}=http://${names.addr(m)}:${ETCD_PEER_PORT}`).join(',')

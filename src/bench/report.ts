@@ -1,5 +1,5 @@
 /** A run's figures as terminal tables, and as the files written next to each other: JSON and SVG charts. */
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {RaftctlError} from '../errors.js'
 import {gridTable} from '../render/table.js'
@@ -55,25 +55,9 @@ function failoverSeries(r: BenchReport, method: FailoverResult['method'], nodes:
 }
 
 /** Writes bench.json (every raw sample), bench.md (the tables) and the SVG charts into `dir`; returns the paths written. */
-/**
- * A failed run's error in one line: the lines after the first (the nodes' last log lines) go to
- * bench-error.log in `dir`, which the line names.
- */
-export function shortenedError(error: unknown, dir: string): Error {
-  const [first, ...detail] = (error instanceof Error ? error.message : String(error)).split('\n')
-  if (detail.length === 0) return error instanceof Error ? error : new Error(first)
-  try {
-    mkdirSync(dir, {recursive: true})
-    const path = join(dir, 'bench-error.log')
-    writeFileSync(path, `${first}\n${detail.join('\n')}\n`)
-    return new RaftctlError(`${first} (the last log lines are in ${path})`, {cause: error})
-  } catch {
-    return error instanceof Error ? error : new Error(first)
-  }
-}
-
 export function writeArtifacts(r: BenchReport, dir: string): string[] {
   mkdirSync(dir, {recursive: true})
+  rmSync(join(dir, ERROR_LOG), {force: true}) // an earlier failed run's
   const rtt = (load: 'idle' | 'saturated') => r.heartbeat.filter((h) => h.load === load).map((h) => ({name: h.system, samples: h.rtt.samples}))
   const nodes = Math.min(...r.failover.map((f) => f.nodes))
   const files: Record<string, string> = {
@@ -92,4 +76,25 @@ export function writeArtifacts(r: BenchReport, dir: string): string[] {
     writeFileSync(path, text)
     return path
   })
+}
+
+const ERROR_LOG = 'bench-error.log'
+
+/**
+ * A failed run's error in one line: the lines after the first (the nodes' last log lines) go to
+ * bench-error.log in `dir`, which the line names. The exit code stays the error's.
+ */
+export function shortenedError(error: unknown, dir: string): Error {
+  const original = error instanceof Error ? error : new Error(String(error))
+  const [first, ...detail] = original.message.split('\n').filter((line) => line.trim())
+  if (detail.length === 0) return original
+  try {
+    mkdirSync(dir, {recursive: true})
+    const path = join(dir, ERROR_LOG)
+    writeFileSync(path, `${first}\n${detail.join('\n')}\n`)
+    const exitCode = original instanceof RaftctlError ? original.exitCode : undefined
+    return new RaftctlError(`${first} (the last log lines are in ${path})`, {cause: original, exitCode})
+  } catch {
+    return original
+  }
 }

@@ -12,7 +12,7 @@ import {PIN_BASE} from '../dataplane/xdp/pins.js'
 import {ownerAlive, readManifest} from './manifest.js'
 import {clusterNames, CLUSTER_NAME, RUN_BASE, SCRATCH_BASE, type ClusterNames} from './names.js'
 import {listNamespaces, namespacePids, shOutput, shQuiet} from './shell.js'
-import {deleteNamespace} from './topology.js'
+import {deleteNamespace, hasClusterBridge} from './topology.js'
 
 /** What a cleanup removed. */
 export interface CleanupReport {
@@ -79,17 +79,25 @@ function interfacesOf(netns: string): string[] {
 }
 
 /**
- * Clusters whose owner is gone: a run directory whose manifest names no running owner (or has
- * none), or a switch namespace with the cluster's bridge in it and no run directory.
+ * Clusters whose owner is gone, found by what raftctl leaves: run dirs, scratch dirs and switch
+ * namespaces holding raftctl's bridge. See isStale.
  */
 export function staleClusters(): string[] {
-  const runDirs = existsSync(RUN_BASE) ? readdirSync(RUN_BASE).filter((d) => CLUSTER_NAME.test(d)) : []
-  const switches = listNamespaces().flatMap((ns) => /^(.+)-sw$/.exec(ns)?.[1] ?? []).filter((name) => CLUSTER_NAME.test(name) &&
-    !runDirs.includes(name) && shQuiet('ip', ['-n', `${name}-sw`, 'link', 'show', clusterNames(name).bridge]))
-  return [...runDirs.filter((name) => {
-    const manifest = readManifest(clusterNames(name).runDir)
-    return !manifest || !ownerAlive(manifest)
-  }), ...switches].sort()
+  const dirs = [RUN_BASE, SCRATCH_BASE].flatMap((base) => existsSync(base) ? readdirSync(base) : [])
+  const switches = listNamespaces().flatMap((ns) => /^(.+)-sw$/.exec(ns)?.[1] ?? [])
+    .filter((name) => CLUSTER_NAME.test(name) && hasClusterBridge(clusterNames(name)))
+  return [...new Set([...dirs, ...switches])].filter((name) => CLUSTER_NAME.test(name) && isStale(clusterNames(name))).sort()
+}
+
+/**
+ * A cluster is stale when its manifest names no running owner (or there is none) and no process
+ * runs in its namespaces: a harness's processes die with it (parent-death signal), so one still
+ * running means the cluster is someone's, whatever its files say.
+ */
+export function isStale(names: ClusterNames): boolean {
+  const manifest = readManifest(names.runDir)
+  if (manifest && ownerAlive(manifest)) return false
+  return !listNamespaces().some((ns) => names.ownsNamespace(ns) && namespacePids(ns).length > 0)
 }
 
 /** Removes everything of cluster `names`; `pids` adds processes the caller knows of (a crash's orphans). */

@@ -10,7 +10,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {killOnExit, removeCluster, type CleanupReport} from './cleanup.js'
 import type {LogEntry} from './events.js'
 import {applyFaults, createFaultTable, partitionDrops, type FaultState} from './faults.js'
-import {writeManifest} from './manifest.js'
+import {ownManifest, writeManifest} from './manifest.js'
 import {CLUSTER_API_PORT, clusterNames, uniqueClusterName, type ClusterNames} from './names.js'
 import {dataplaneOf, nodeArgv} from './node-args.js'
 import {NodeProcess, type ApiReply} from './node-process.js'
@@ -268,9 +268,9 @@ export class Cluster {
 
   private build(): void {
     const names = this.names
-    writeManifest(names.runDir, {name: names.name, ownerPid: process.pid, nodes: this.nodes.map((n) => ({
+    writeManifest(names.runDir, ownManifest(names.name, this.nodes.map((n) => ({
       node: n, netns: names.nodeNs(n), iface: names.nodeIface(n), addr: names.addr(n), dataplane: this.dataplanes[n - 1]!,
-      apiSocket: names.apiSocket(n)}))})
+      apiSocket: names.apiSocket(n)}))))
     createSwitch(names)
     createFaultTable(names.switchNs)
     for (const n of this.nodes) {

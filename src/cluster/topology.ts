@@ -6,7 +6,7 @@
  * pair) and the fault-injection table away in one step.
  */
 import type {ClusterNames} from './names.js'
-import {ipIn, sh, shIn, shQuiet} from './shell.js'
+import {ipIn, sh, shIn, shOutput, shQuiet} from './shell.js'
 
 /** One end point on the bridge: a node or a test host. */
 export interface Attachment {
@@ -16,11 +16,24 @@ export interface Attachment {
   addr: string
 }
 
+/** The bridge's alias, by which `cluster down --stale` knows a switch namespace for raftctl's. */
+export const BRIDGE_ALIAS = 'raftctl-cluster'
+
+/** Whether `names`' switch namespace holds raftctl's bridge (its alias says so). */
+export function hasClusterBridge(names: ClusterNames): boolean {
+  try {
+    const [link] = JSON.parse(shOutput('ip', ['-n', names.switchNs, '-j', 'link', 'show', 'dev', names.bridge]) || '[]') as Array<{ifalias?: string}>
+    return link?.ifalias === BRIDGE_ALIAS
+  } catch {
+    return false
+  }
+}
+
 /** Creates the switch namespace with its bridge up. */
 export function createSwitch(names: ClusterNames): void {
   addNamespace(names.switchNs)
   ipIn(names.switchNs, 'link', 'add', names.bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0')
-  ipIn(names.switchNs, 'link', 'set', 'dev', names.bridge, 'up')
+  ipIn(names.switchNs, 'link', 'set', 'dev', names.bridge, 'alias', BRIDGE_ALIAS, 'up')
 }
 
 /**

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {removeCluster, staleClusters, type CleanupReport} from '../../cluster/cleanup.js'
+import {isStale, removeCluster, staleClusters, type CleanupReport} from '../../cluster/cleanup.js'
 import {nameFlag} from '../../cluster/flags.js'
 import {clusterNames} from '../../cluster/names.js'
 import {requireRoot} from '../../dataplane/xdp/program.js'
@@ -11,7 +11,7 @@ export type ClusterDownResult = Array<{name: string} & CleanupReport>
 /** `raftctl cluster down`: removes a local cluster, also what a crashed `cluster up` or `bench` left behind. */
 export default class ClusterDown extends RaftctlCommand {
   static summary = 'Remove a local cluster: its processes, namespaces, XDP programs and pins.'
-  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, /run/raftctl-cluster/<name> and /dev/shm/raftctl-cluster/<name> (state files, etcd data). --stale removes instead every cluster whose owner (`cluster up`, `bench`, a test) is no longer running, whatever its name. Running it again does nothing.'
+  static description = 'Finds everything of the cluster by its name, whether or not `cluster up` is still running: the processes in its namespaces (SIGTERM, then SIGKILL), XDP attachments, the namespaces with their links, bridge and fault rules, the pin directories under /sys/fs/bpf/raftctl/netns-<name>-n*, /run/raftctl-cluster/<name> and /dev/shm/raftctl-cluster/<name> (state files, etcd data). --stale removes instead every cluster whose owner (`cluster up`, `bench`, a test) is no longer running and in whose namespaces no process runs, whatever its name. Running it again does nothing.'
   static examples = [
     {description: 'Remove the cluster of `raftctl cluster up`.', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Remove what a killed `raftctl bench` left.', command: '<%= config.bin %> <%= command.id %> --stale'},
@@ -28,12 +28,13 @@ export default class ClusterDown extends RaftctlCommand {
     const names = flags.stale ? staleClusters() : [flags.name]
     const removed: ClusterDownResult = []
     for (const name of names) {
+      if (flags.stale && !isStale(clusterNames(name))) continue // taken up again since the list was made
       const report = await removeCluster(clusterNames(name))
       removed.push({name, ...report})
       const what = `${report.namespaces.length} namespaces, ${report.pinDirs.length} pin directories, ${report.processes.length} processes`
       if (!this.jsonEnabled()) this.log(flags.stale || report.namespaces.length + report.pinDirs.length + report.processes.length ? `removed cluster ${name}: ${what}` : `no cluster ${name} to remove`)
     }
-    if (names.length === 0 && !this.jsonEnabled()) this.log('no stale cluster to remove')
+    if (flags.stale && removed.length === 0 && !this.jsonEnabled()) this.log('no stale cluster to remove')
     return removed
   }
 }
