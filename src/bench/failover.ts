@@ -89,10 +89,10 @@ async function crash(cluster: Cluster, n: number, method: CrashMethod, from: num
  * a moment, and the next trial must not measure its neighbours starved by it.
  */
 async function recover(cluster: Cluster, n: number, method: CrashMethod, waitMs: number): Promise<void> {
-  const from = cluster.log.length
   if (method === 'kill-9') {
+    const since = performance.now() // the clock of the harness's log entries
     cluster.restart(n)
-    await cluster.waitFor(`n${n} to start again`, () => cluster.log.slice(from).some((e) => e.node === n && e.line?.kind === 'started'), 30_000)
+    await cluster.waitForStart([n], since) // its API too: the next trial may crash it through the API
   } else {
     await cluster.waitFor(`the end of n${n}'s crash`, () => cluster.view(n)?.crashed === false, waitMs)
   }

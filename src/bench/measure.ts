@@ -34,8 +34,9 @@ export function distribution(samples: number[]): Distribution {
 
 /** Runs `body` on a started cluster and always removes the cluster (also on Ctrl-C: teardown.ts). */
 function withCluster<T>(options: Parameters<typeof Cluster.create>[0], body: (c: Cluster) => Promise<T>): Promise<T> {
-  return using(() => Cluster.create(options), (cluster) => {
+  return using(() => Cluster.create(options), async (cluster) => {
     cluster.start()
+    await cluster.waitForStart()
     return body(cluster)
   })
 }

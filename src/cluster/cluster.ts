@@ -120,6 +120,28 @@ export class Cluster {
     return agreedLeader(among.map((n) => this.view(n)))
   }
 
+  /**
+   * Waits until every node in `nodes` printed its `started` line (at `since` or later) and answers
+   * GET /state promptly, and returns that moment. A node elects before its API listens (loading
+   * the API takes most of a second), and is busy for a while after it starts (more so with many
+   * nodes starting on few CPUs): a caller that crashes a leader through its API waits for this.
+   */
+  async waitForStart(nodes = this.nodes, since = 0): Promise<number> {
+    await this.waitFor(`${nodes.map((n) => `n${n}`).join(',')} to start`, () => nodes.every((n) =>
+      this.log.some((e) => e.node === n && e.atMs >= since && e.line?.kind === 'started')), 30_000)
+    const deadline = performance.now() + 30_000
+    for (const n of nodes) {
+      for (;;) {
+        const t = performance.now()
+        const ok = await this.api(n, 'GET', '/state', undefined, 1000).then((r) => r.status === 200, () => false)
+        if (ok && performance.now() - t < 100) break
+        if (performance.now() > deadline) throw new Error(`n${n} does not answer GET /state promptly\n${this.tail()}`)
+        await sleep(20)
+      }
+    }
+    return performance.now()
+  }
+
   /** Waits until `among` agree on one leader; fails fast on a safety violation. */
   async waitForLeader(timeoutMs: number, among?: () => number[]): Promise<{leader: number; term: bigint}> {
     let found: {leader: number; term: bigint} | undefined

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict'
 import {performance} from 'node:perf_hooks'
 import {after} from 'node:test'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {Cluster, type ClusterOptions} from '../../src/cluster/cluster.js'
 
 /** The default heartbeat interval of `raftctl run`, ms. */
@@ -33,26 +32,9 @@ export async function stopCluster(cluster: Cluster): Promise<void> {
   clusters.delete(cluster)
 }
 
-/**
- * Waits until every node in `nodes` printed its `started` line and answers GET /state promptly,
- * and returns that moment: the scenarios' "start". A node's process is busy for a while after it
- * prints `started` (more so with five Node processes starting on two CPUs); its election timer
- * cannot fire on time before its event loop answers requests.
- */
-export async function started(cluster: Cluster, nodes = cluster.nodes, since = 0): Promise<number> {
-  await cluster.waitFor(`${nodes.map((n) => `n${n}`).join(',')} to start`, () => nodes.every((n) =>
-    cluster.log.some((e) => e.node === n && e.atMs >= since && e.line?.kind === 'started')), 30_000)
-  const deadline = performance.now() + 30_000
-  for (const n of nodes) {
-    for (;;) {
-      const t = performance.now()
-      const ok = await cluster.api(n, 'GET', '/state', undefined, 1000).then((r) => r.status === 200, () => false)
-      if (ok && performance.now() - t < 100) break
-      if (performance.now() > deadline) throw new Error(`n${n} does not answer GET /state promptly\n${cluster.tail()}`)
-      await sleep(20)
-    }
-  }
-  return performance.now()
+/** The scenarios' "start": every node in `nodes` started and answers its API (Cluster.waitForStart). */
+export function started(cluster: Cluster, nodes = cluster.nodes, since = 0): Promise<number> {
+  return cluster.waitForStart(nodes, since)
 }
 
 /** How long something took, in rounds, for messages. */
