@@ -55,9 +55,22 @@ export async function clearLeftovers(name: string, print: (text: string) => void
 /** Runs the session to its end and tears the cluster down, whatever happened. */
 export async function runLive(options: LiveOptions): Promise<LiveSummary> {
   const {print} = options
-  await clearLeftovers(options.name, print)
-  const cluster = await Cluster.create({...options, onEntry: (entry) => print(formatEntry(entry))})
-  const stop = stopSignal(options.durationMs)
+  // listening before anything is built: a signal while building, or a second one while tearing
+  // down, must not end the process by the default action with the cluster half there
+  const stop = stopSignal()
+  try {
+    await clearLeftovers(options.name, print)
+    const cluster = await Cluster.create({...options, onEntry: (entry) => print(formatEntry(entry))})
+    return await runCluster(cluster, options, stop)
+  } finally {
+    stop.release()
+  }
+}
+
+/** The session on a built cluster: start, watch (and crash) until `stop`, then tear down. */
+async function runCluster(cluster: Cluster, options: LiveOptions, stop: StopSignal): Promise<LiveSummary> {
+  const {print} = options
+  stop.arm(options.durationMs)
   const showView = async () => print(renderView(await clusterView(cluster.nodes.map((n) => ({node: n, addr: cluster.names.addr(n),
     dataplane: cluster.dataplanes[n - 1]!, apiSocket: cluster.names.apiSocket(n), fallback: cluster.view(n)})))))
   const keys = onKeys({v: showView, '\r': showView, q: stop.trigger, '\u0003': stop.trigger})
@@ -128,20 +141,34 @@ async function crashLoop(cluster: Cluster, everyMs: number, print: (t: string) =
   }
 }
 
-/** A promise that resolves at the end of `durationMs`, on SIGINT/SIGTERM, or when triggered. */
-function stopSignal(durationMs?: number): {stopped: Promise<void>; trigger: () => void} {
+/** The end of a session: SIGINT/SIGTERM (caught until release()), the end of --duration, or trigger(). */
+interface StopSignal {
+  stopped: Promise<void>
+  trigger: () => void
+  /** Starts the --duration clock. */
+  arm: (durationMs?: number) => void
+  /** Stops catching signals; call once everything is torn down. */
+  release: () => void
+}
+
+function stopSignal(): StopSignal {
   let trigger!: () => void
   const stopped = new Promise<void>((resolve) => (trigger = resolve))
-  const timer = durationMs ? setTimeout(trigger, durationMs) : undefined
+  let timer: NodeJS.Timeout | undefined
   const onSignal = () => trigger()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  void stopped.then(() => {
-    clearTimeout(timer)
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-  })
-  return {stopped, trigger}
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  void stopped.then(() => clearTimeout(timer))
+  return {
+    stopped,
+    trigger,
+    arm: (durationMs) => void (timer = durationMs ? setTimeout(trigger, durationMs) : undefined),
+    release: () => {
+      clearTimeout(timer)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+  }
 }
 
 /** On a terminal, single key presses call their handler; returns the undo. Elsewhere a no-op. */

@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict'
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {removeCluster} from '../../src/cluster/cleanup.js'
-import {clusterNames, uniqueClusterName} from '../../src/cluster/names.js'
+import {clusterNames, uniqueClusterName, type ClusterNames} from '../../src/cluster/names.js'
 import {namespacePids} from '../../src/cluster/shell.js'
 import {packageRoot} from '../../src/package-root.js'
 import {waitFor} from '../helpers/waiting.js'
@@ -32,6 +33,30 @@ describe('raftctl cluster up/down', () => {
       assert.deepEqual(leftovers(clusterNames(name)), [])
     } finally {
       await removeCluster(clusterNames(name))
+    }
+  })
+
+  it('SIGTERM while up is still building, and a second Ctrl-C while it tears down, leave nothing', async () => {
+    // the run dir appears first when building starts; the second SIGINT comes 50 ms into teardown
+    const building = (names: ClusterNames) => waitFor('the build to start', () => existsSync(names.runDir), 30_000)
+    const running = (names: ClusterNames) => waitFor('the nodes to run', () => namespacePids(names.nodeNs(3)).length > 0, 30_000)
+    const plans: Array<[(names: ClusterNames) => Promise<void>, NodeJS.Signals[]]> = [[building, ['SIGTERM']], [running, ['SIGINT', 'SIGINT']]]
+    for (const [moment, signals] of plans) {
+      const names = clusterNames(uniqueClusterName('c'))
+      const up = spawn(process.execPath, [RUN, 'cluster', 'up', '--name', names.name, '--nodes', '3'], {stdio: 'ignore'})
+      try {
+        await moment(names)
+        for (const signal of signals) {
+          up.kill(signal)
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        const [code] = up.exitCode === null ? await once(up, 'exit') : [up.exitCode]
+        assert.equal(code, 0, `up exited with ${code} after ${signals.join(', ')}`)
+        assert.deepEqual(leftovers(names), [])
+      } finally {
+        up.kill('SIGKILL')
+        await removeCluster(names)
+      }
     }
   })
 
