@@ -84,9 +84,10 @@ function interfacesOf(netns: string): string[] {
  */
 export function staleClusters(): string[] {
   const dirs = [RUN_BASE, SCRATCH_BASE].flatMap((base) => existsSync(base) ? readdirSync(base) : [])
-  const switches = listNamespaces().flatMap((ns) => /^(.+)-sw$/.exec(ns)?.[1] ?? [])
+  const namespaces = listNamespaces()
+  const switches = namespaces.flatMap((ns) => /^(.+)-sw$/.exec(ns)?.[1] ?? [])
     .filter((name) => CLUSTER_NAME.test(name) && hasClusterBridge(clusterNames(name)))
-  return [...new Set([...dirs, ...switches])].filter((name) => CLUSTER_NAME.test(name) && isStale(clusterNames(name))).sort()
+  return [...new Set([...dirs, ...switches])].filter((name) => CLUSTER_NAME.test(name) && isStale(clusterNames(name), namespaces)).sort()
 }
 
 /**
@@ -94,10 +95,10 @@ export function staleClusters(): string[] {
  * runs in its namespaces: a harness's processes die with it (parent-death signal), so one still
  * running means the cluster is someone's, whatever its files say.
  */
-export function isStale(names: ClusterNames): boolean {
+export function isStale(names: ClusterNames, namespaces = listNamespaces()): boolean {
   const manifest = readManifest(names.runDir)
   if (manifest && ownerAlive(manifest)) return false
-  return !listNamespaces().some((ns) => names.ownsNamespace(ns) && namespacePids(ns).length > 0)
+  return !namespaces.some((ns) => names.ownsNamespace(ns) && namespacePids(ns).length > 0)
 }
 
 /** Removes everything of cluster `names`; `pids` adds processes the caller knows of (a crash's orphans). */
