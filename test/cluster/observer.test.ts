@@ -43,6 +43,14 @@ describe('safety observer', () => {
     assert.deepEqual(o.violations, [])
   })
 
+  it('kernel lines: a term change that goes back is flagged, a snapshot of the term from another CPU is not', () => {
+    const adopted = entry(5, 'follower', 4, 'term-adopted', {source: 'kernel', prevTerm: '3'})
+    const snapshot = observe(adopted, entry(5, 'follower', 3, 'pre-vote-granted', {source: 'kernel', prevTerm: '3', peerId: 7}))
+    assert.deepEqual(snapshot.violations, [], 'a pre-vote granted by a run that read term 3 before another adopted 4')
+    const back = observe(adopted, entry(5, 'follower', 3, 'term-adopted', {source: 'kernel', prevTerm: '2'}))
+    assert.match(back.violations.join(), /term went back on n5 \(kernel\) from 4 to 3/)
+  })
+
   it('flags a second vote in a term, kernel or state machine, and a vote against its own candidacy', () => {
     const twice = observe(entry(1, 'follower', 7, 'vote-granted', {source: 'kernel', peerId: 2}), entry(1, 'follower', 7, 'vote-granted', {peerId: 3}))
     assert.match(twice.violations.join(), /n1 voted twice in term 7: for n2 and for n3/)
