@@ -101,6 +101,30 @@ export function isStale(names: ClusterNames, namespaces = listNamespaces()): boo
   return !namespaces.some((ns) => names.ownsNamespace(ns) && namespacePids(ns).length > 0)
 }
 
+/** The owner of a cluster that `stopOwner` asked to stop, and whether it exited in time. */
+export interface OwnerStop {
+  pid: number
+  exited: boolean
+}
+
+/**
+ * Asks a cluster's live owner (`cluster up`, `bench`, a test) to stop with SIGTERM, so that it tears
+ * the cluster down itself and ends as after Ctrl-C, and waits up to `waitMs` for it to exit.
+ * Undefined when no other live process owns the cluster; removeCluster takes whatever is left.
+ */
+export async function stopOwner(names: ClusterNames, waitMs = 15_000): Promise<OwnerStop | undefined> {
+  const manifest = readManifest(names.runDir)
+  if (!manifest || manifest.ownerPid === process.pid || !ownerAlive(manifest)) return undefined
+  try {
+    process.kill(manifest.ownerPid, 'SIGTERM')
+  } catch {
+    return undefined // exited since
+  }
+  const deadline = performance.now() + waitMs
+  while (ownerAlive(manifest) && performance.now() < deadline) await sleep(50)
+  return {pid: manifest.ownerPid, exited: !ownerAlive(manifest)}
+}
+
 /** Removes everything of cluster `names`; `pids` adds processes the caller knows of (a crash's orphans). */
 export async function removeCluster(names: ClusterNames, pids: number[] = [], graceMs = 2000): Promise<CleanupReport> {
   const namespaces = listNamespaces().filter((ns) => names.ownsNamespace(ns))

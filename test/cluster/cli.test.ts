@@ -1,7 +1,8 @@
 /**
  * `raftctl cluster up` and `cluster down` spawned as a user runs them (bin/run.js): a scripted
  * run with --duration and a crash every second, and what a SIGKILLed `cluster up` leaves: its
- * nodes die with it (parent-death signal), `cluster down` removes the rest.
+ * nodes die with it (parent-death signal), `cluster down` removes the rest; `cluster down` of a live
+ * cluster stops its `cluster up`, which tears it down itself.
  * Each uses its own --name, so it never touches the `rc` cluster of a demo.
  */
 import assert from 'node:assert/strict'
@@ -60,7 +61,7 @@ describe('raftctl cluster up/down', () => {
     }
   })
 
-  it('a SIGKILLed up takes its nodes with it; down --stale removes the rest and leaves a live cluster alone', async () => {
+  it('a SIGKILLed up takes its nodes with it; down --stale removes the rest and leaves a live cluster alone; down --name stops the live one\'s up', async () => {
     const [killed, live] = [uniqueClusterName('c'), uniqueClusterName('c')]
     const [up, other] = [killed, live].map((name) => spawn(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--nodes', '3'],
       {stdio: ['ignore', 'pipe', 'inherit']}))
@@ -86,6 +87,18 @@ describe('raftctl cluster up/down', () => {
       assert.ok(leftovers(clusterNames(live)).length >= 4, 'the live cluster is still there')
       const again = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', killed], {encoding: 'utf8'})
       assert.match(again.stdout, new RegExp(`no cluster ${killed} to remove`))
+
+      // the live one's up is asked to stop: it tears down as after Ctrl-C and exits 0
+      let told = ''
+      other.stdout!.on('data', (chunk) => (told += chunk))
+      const exited = once(other, 'exit')
+      const stop = spawnSync(process.execPath, [RUN, 'cluster', 'down', '--name', live], {encoding: 'utf8', timeout: 60_000})
+      assert.equal(stop.status, 0, stop.stderr)
+      assert.match(stop.stdout, new RegExp(`stopped the owner of cluster ${live} \\(pid ${other.pid}\\), which tore it down`))
+      assert.deepEqual(await exited, [0, null], `up's output after down:\n${told}`)
+      assert.match(told, /tearing down/)
+      assert.doesNotMatch(told, /exited by itself/)
+      assert.deepEqual(leftovers(clusterNames(live)), [])
     } finally {
       up.kill('SIGKILL')
       other.kill('SIGKILL')
