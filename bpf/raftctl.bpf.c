@@ -620,7 +620,13 @@ out:
 	__sync_fetch_and_add(counter, 1);
 	if (ev.type) {
 		ev.ktime_ns = rx.now ? rx.now : bpf_ktime_get_ns();
-		bpf_ringbuf_output(&raft_events, &ev, sizeof(ev), 0);
+		/*
+		 * Acks come every interval from every follower, and waking the reader for each was most
+		 * of a leader's CPU: they wait for the next other event or the reader's poll timeout.
+		 * Nothing urgent rides on them: check-quorum reads raft_peers' last_ack_ktime_ns.
+		 */
+		bpf_ringbuf_output(&raft_events, &ev, sizeof(ev),
+				   ev.type == RAFT_EV_ACK_RECEIVED ? BPF_RB_NO_WAKEUP : 0);
 	}
 	return action;
 }

@@ -62,6 +62,13 @@ export interface DataplaneBoot {
   termLimit: bigint
 }
 
+/** A peer's last ack as the kernel recorded it: when (ms, monotonic clock) and its round trip (0 = unknown). */
+export interface PeerAck {
+  peerId: number
+  atMs: number
+  rttNs: bigint
+}
+
 /** One dataplane of one node. */
 export interface Dataplane {
   readonly kind: 'xdp' | 'userspace'
@@ -85,6 +92,12 @@ export interface Dataplane {
    * reports only heartbeats that bring news (a new leader or term), so this is the fresh value.
    */
   lastLeaderHeardMs?(): number | undefined
+  /**
+   * xdp: each peer's last successful ack of this leader's term as the kernel recorded it (ms,
+   * monotonic clock), for check-quorum. The ring buffer reports acks too, but without waking its
+   * reader (one wake-up per ack was most of a leader's CPU), so possibly much later.
+   */
+  lastAcks?(): PeerAck[]
   /** Sends one message to a member or learner (requests; in userspace also the replies). */
   send(to: PeerAddress, message: Message): void
   /** While crashed, every inbound raft message is dropped (xdp: in the kernel) and nothing is sent. */

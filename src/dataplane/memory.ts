@@ -7,7 +7,7 @@
  */
 import {decide, type RuleOutcome} from '../raft/rules.js'
 import {type HardState, type HardStateStore, type Message, MemoryHardStateStore, sameHardState} from '../raft/index.js'
-import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAddress} from './dataplane.js'
+import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAck, PeerAddress} from './dataplane.js'
 import {FIRST_BOOT, acceptMessage, encodeFor, monotonicMs, senderTable, type SenderTable} from './userspace.js'
 import {type KernelEventRecord, kernelDataplaneEvents} from './xdp.js'
 
@@ -80,6 +80,11 @@ export class MemoryNetwork {
     this.cuts.clear()
   }
 
+  /** Runs `fn` after `delayMs` on the network's scheduler (a fake clock's, in tests). */
+  later(delayMs: number, fn: () => void): void {
+    this.schedule(delayMs, fn)
+  }
+
   private transmit(from: string, to: string, bytes: Buffer): void {
     if (this.cuts.has(`${from}>${to}`)) return
     if (this.dropRate > 0 && this.random() < this.dropRate) return
@@ -104,6 +109,9 @@ const ROLE_NAMES = {follower: 'RAFT_FOLLOWER', candidate: 'RAFT_CANDIDATE', lead
 const MESSAGE_NAMES = {VoteRequest: 'RAFT_MSG_VOTE_REQUEST', VoteResponse: 'RAFT_MSG_VOTE_RESPONSE',
   Heartbeat: 'RAFT_MSG_HEARTBEAT', HeartbeatAck: 'RAFT_MSG_HEARTBEAT_ACK',
   PreVoteRequest: 'RAFT_MSG_PRE_VOTE_REQUEST', PreVoteResponse: 'RAFT_MSG_PRE_VOTE_RESPONSE'} as const
+
+/** native/ring-buffer.cpp's kPollTimeoutMs: the longest an event that woke no reader waits. */
+const RING_POLL_TIMEOUT_MS = 100
 
 /** The kernel event a rule outcome corresponds to (bpf/raftctl.h enum raft_event_type), if any. */
 const KERNEL_EVENT: Partial<Record<RuleOutcome['effect'], string>> = {
@@ -134,6 +142,10 @@ export class MemoryDataplane implements Dataplane {
   private leaderHeardMs: number | undefined
   /** raft_state.timer_reset_ktime_ns. */
   private timerResetMs: number | undefined
+  /** raft_peers' last_ack_ktime_ns and rtt_ns, per peer id. */
+  private readonly acks = new Map<number, PeerAck>()
+  /** Ack events in the "ring" that woke no reader (BPF_RB_NO_WAKEUP), delivered with the next event or after a poll timeout. */
+  private heldAcks: DataplaneEvent[] = []
   /** raft_state.leader_id and leader_term: a heartbeat is reported only when it changes them. */
   private announced: {leaderId: number; term: bigint} | undefined
   private readonly clock: () => number
@@ -179,6 +191,10 @@ export class MemoryDataplane implements Dataplane {
     return this.leaderHeardMs
   }
 
+  lastAcks(): PeerAck[] {
+    return [...this.acks.values()]
+  }
+
   setLearners(learners: PeerAddress[]): void {
     this.table = senderTable(this.options, learners)
   }
@@ -191,6 +207,7 @@ export class MemoryDataplane implements Dataplane {
   async close(): Promise<void> {
     this.endpoint?.close()
     this.endpoint = undefined
+    this.heldAcks = [] // a closed ring delivers nothing more
   }
 
   private receive(bytes: Buffer, fromAddr: string): void {
@@ -264,6 +281,20 @@ export class MemoryDataplane implements Dataplane {
       ktime_ns: BigInt(Math.round(this.clock() * 1e6)), term: next.term, prev_term: prev.term, value,
       peer_id: m.from, type, msg_type: MESSAGE_NAMES[m.type], role: ROLE_NAMES[next.role], prev_role: ROLE_NAMES[prev.role],
     }
-    for (const event of kernelDataplaneEvents(record)) this.onEvent(event)
+    const events = kernelDataplaneEvents(record)
+    if (type !== 'RAFT_EV_ACK_RECEIVED') {
+      this.flushAcks()
+      for (const event of events) this.onEvent(event)
+      return
+    }
+    this.acks.set(m.from, {peerId: m.from, atMs: this.clock(), rttNs: value})
+    if (this.heldAcks.length === 0) this.options.network.later(RING_POLL_TIMEOUT_MS, () => this.flushAcks())
+    this.heldAcks.push(...events)
+  }
+
+  private flushAcks(): void {
+    const held = this.heldAcks
+    this.heldAcks = []
+    for (const event of held) this.onEvent(event)
   }
 }

@@ -15,7 +15,7 @@ import {existsSync} from 'node:fs'
 import {RingBuffer, decode, detachXdp, queryXdp, type TypeLayout, type XdpMode} from '../bpf/index.js'
 import {RaftctlError} from '../errors.js'
 import type {HardState, HardStateStore, Message} from '../raft/types.js'
-import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAddress} from './dataplane.js'
+import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAck, PeerAddress} from './dataplane.js'
 import {type PeerEntry, RaftMaps} from './xdp/maps.js'
 import {pinPaths, removePins} from './xdp/pins.js'
 import {attachProgram, isVeth, pinnedProgramIds, requireRoot} from './xdp/program.js'
@@ -108,14 +108,19 @@ export class XdpDataplane implements Dataplane {
 
   /** The kernel's own record of its last election-timer reset. */
   lastTimerResetMs(): number | undefined {
-    const ns = this.maps?.readState().timerResetKtimeNs ?? 0n
+    const ns = this.maps?.readKtimeNs('timer_reset_ktime_ns') ?? 0n
     return ns > 0n ? Number(ns) / 1e6 : undefined
   }
 
   /** The kernel's record of the last heartbeat it accepted from a leader. */
   lastLeaderHeardMs(): number | undefined {
-    const ns = this.maps?.readState().leaderHeardKtimeNs ?? 0n
+    const ns = this.maps?.readKtimeNs('leader_heard_ktime_ns') ?? 0n
     return ns > 0n ? Number(ns) / 1e6 : undefined
+  }
+
+  lastAcks(): PeerAck[] {
+    return (this.maps?.readPeers() ?? []).filter((p) => p.lastAckKtimeNs > 0n)
+      .map((p) => ({peerId: p.nodeId, atMs: Number(p.lastAckKtimeNs) / 1e6, rttNs: p.rttNs}))
   }
 
   /** The hard-state word in the mmap'd raft_state, shared with the kernel (available after start()). */

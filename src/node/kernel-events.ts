@@ -13,8 +13,6 @@ export interface KernelLine {
   term: bigint
   role: Role
   text: string
-  /** Acks arrive every interval: not worth a line each. */
-  quiet: boolean
   /** JSON-safe fields for --log-format json. */
   detail: Record<string, string | number>
 }
@@ -33,6 +31,11 @@ function roleOf(value: unknown): Role {
   return ROLES[String(value)] ?? (['follower', 'candidate', 'leader'] as const)[Number(value)] ?? 'follower'
 }
 
+/** Acks arrive every interval from every follower: not worth a line each (nor describing). */
+export function quietKernelEvent(e: Record<string, number | bigint | string>): boolean {
+  return e.type === 'RAFT_EV_ACK_RECEIVED'
+}
+
 /** Describes one decoded struct raft_event; `clusterSize` is for "2/3 votes". */
 export function describeKernelEvent(e: Record<string, number | bigint | string>, clusterSize: number): KernelLine {
   const term = BigInt(e.term)
@@ -43,8 +46,8 @@ export function describeKernelEvent(e: Record<string, number | bigint | string>,
   const [messageType, message] = MESSAGES[String(e.msg_type)] ?? [String(e.msg_type), String(e.msg_type)]
   const value = BigInt(e.value)
   const adopted = term !== prevTerm ? ` (adopted from ${peer}; was term ${prevTerm})` : ''
-  const line = (kind: string, text: string, quiet = false): KernelLine => ({
-    kind, term, role, text: `xdp: ${text}`, quiet,
+  const line = (kind: string, text: string): KernelLine => ({
+    kind, term, role, text: `xdp: ${text}`,
     detail: {peerId: Number(e.peer_id), messageType, prevTerm: String(prevTerm), prevRole, value: String(value),
       ktimeNs: String(e.ktime_ns), event: String(e.type)},
   })
@@ -69,7 +72,7 @@ export function describeKernelEvent(e: Record<string, number | bigint | string>,
     case 'RAFT_EV_STALE_REJECTED':
       return line('stale-message', `stale ${message} from ${peer} (term ${value}) rejected${adopted}`)
     case 'RAFT_EV_ACK_RECEIVED':
-      return line('ack-received', `heartbeat ack from ${peer} (round trip ${value} ns)`, true)
+      return line('ack-received', `heartbeat ack from ${peer} (round trip ${value} ns)`)
     case 'RAFT_EV_TERM_LIMIT':
       return line('term-limit', `refused a ${message} from ${peer} at term ${value}, above the persisted term limit; raising it`)
     case 'RAFT_EV_PRE_VOTE_GRANTED':

@@ -23,6 +23,8 @@ function isHostAddress(addr: string): boolean {
 
 export class Learners {
   private readonly byAddr = new Map<string, Learner>()
+  /** When acks were last forgotten (ms). */
+  private clearedAtMs = Number.NEGATIVE_INFINITY
 
   constructor(private readonly members: readonly PeerAddress[]) {}
 
@@ -71,16 +73,21 @@ export class Learners {
     return [...this.byAddr.values()].some((l) => l.id === id)
   }
 
-  /** Records a successful ack of the current leadership from learner `id`. */
-  recordAck(id: number, nowMs: number, rttMs?: number): void {
+  /**
+   * Records a successful ack of the current leadership from learner `id`, received at `atMs`.
+   * Reports may come late and out of order (the kernel's ring and its peer records): the latest
+   * counts, and one from before the last clearAcks describes a leadership that ended.
+   */
+  recordAck(id: number, atMs: number, rttMs?: number): void {
     const learner = [...this.byAddr.values()].find((l) => l.id === id)
-    if (!learner) return
-    learner.lastAckMs = nowMs
+    if (!learner || atMs < this.clearedAtMs || atMs <= (learner.lastAckMs ?? Number.NEGATIVE_INFINITY)) return
+    learner.lastAckMs = atMs
     if (rttMs !== undefined) learner.rttMs = rttMs
   }
 
-  /** Forgets acks: they describe a leadership that ended. */
-  clearAcks(): void {
+  /** Forgets acks: they describe a leadership that ended at `nowMs`. */
+  clearAcks(nowMs: number): void {
+    this.clearedAtMs = nowMs
     for (const learner of this.byAddr.values()) {
       learner.lastAckMs = undefined
       learner.rttMs = undefined

@@ -9,7 +9,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import {eventToJson, formatEvent, type RaftEvent, type Role} from '../raft/index.js'
 import type {NodeControl, NodeEvent} from './control.js'
-import {describeKernelEvent} from './kernel-events.js'
+import {describeKernelEvent, quietKernelEvent} from './kernel-events.js'
 
 /** How the log is written. */
 export type LogFormat = 'text' | 'json'
@@ -52,10 +52,10 @@ export function attachLogger(control: NodeControl, options: LoggerOptions): () =
 function toLine(control: NodeControl, event: NodeEvent): Line | undefined {
   if (event.source === 'raft') return raftLine(event.event)
   if (event.source === 'ack') return undefined // one per follower per interval: metrics, not log lines
+  if (event.source === 'kernel' && quietKernelEvent(event.event)) return undefined // before the costly state()
   const state = control.state()
   if (event.source === 'kernel') {
     const k = describeKernelEvent(event.event, state.members.length)
-    if (k.quiet) return undefined
     return {atMs: event.atMs, nodeId: state.nodeId, role: k.role, term: k.term, kind: k.kind, source: 'kernel', text: k.text, detail: k.detail}
   }
   const base = {atMs: event.atMs, nodeId: state.nodeId, role: state.role, term: BigInt(state.term), kind: event.kind, source: 'node' as const}

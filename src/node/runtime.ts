@@ -4,7 +4,7 @@
  * Ready in the order the state machine demands: persist (rule 8), then send, then report events.
  * It is the NodeControl the HTTP API and crash-simulate drive.
  */
-import type {Dataplane, DataplaneEvent, PeerAddress} from '../dataplane/dataplane.js'
+import type {Dataplane, DataplaneEvent, PeerAck, PeerAddress} from '../dataplane/dataplane.js'
 import {RaftNode, type Message, type Ready} from '../raft/index.js'
 import {ControlError, type CrashReport, type FollowerView, type NodeControl, type NodeEvent, type NodeStateView} from './control.js'
 import {Durability} from './durability.js'
@@ -124,6 +124,7 @@ export class NodeRuntime implements NodeControl {
   }
 
   followers(): FollowerView[] {
+    if (this.node && this.phase === 'running' && !this.crashed) this.noteKernelAcks(this.node, this.now(), false) // acks wait in the ring
     return followerViews(this.viewInput(), this.learners)
   }
 
@@ -192,14 +193,9 @@ export class NodeRuntime implements NodeControl {
       case 'timer-reset':
         if (event.leaderId) this.lastLeaderHeardMs = now
         return this.handle(node.noteTimerReset(now, event.leaderId, event.atMs))
-      case 'ack': {
-        const rttMs = event.rttNs > 0n ? Number(event.rttNs) / 1e6 : undefined
-        if (rttMs !== undefined) this.emit({source: 'ack', peerId: event.peerId, rttNs: Number(event.rttNs), atMs: event.atMs})
-        if (this.learners.has(event.peerId)) return this.learners.recordAck(event.peerId, now, rttMs)
-        // noteAck measures the round trip from the echoed send time; the kernel measured it already.
-        const echo = event.rttNs > 0n ? BigInt(Math.round(now * 1e6)) - event.rttNs : undefined
-        return node.noteAck(event.peerId, now, echo)
-      }
+      case 'ack':
+        if (event.rttNs > 0n) this.emit({source: 'ack', peerId: event.peerId, rttNs: Number(event.rttNs), atMs: event.atMs})
+        return this.noteKernelAck(node, now, event)
       case 'vote-response':
         return node.noteVoteResponse(event.peerId, event.term, event.granted, now)
       case 'state-changed':
@@ -240,7 +236,7 @@ export class NodeRuntime implements NodeControl {
       this.heartbeatRounds++
     }
     for (const event of ready.events) {
-      if (event.kind === 'became-leader') this.learners.clearAcks()
+      if (event.kind === 'became-leader') this.learners.clearAcks(this.now())
       this.emit({source: 'raft', event})
     }
     const limit = this.options.crashAfterHeartbeats
@@ -265,7 +261,9 @@ export class NodeRuntime implements NodeControl {
       this.timer = undefined
       this.guard(() => {
         this.noteKernelTimerReset(node)
-        this.handle(node.tick(this.now()))
+        const now = this.now() // one moment for both: acks are fetched exactly when the tick decides
+        this.noteKernelAcks(node, now)
+        this.handle(node.tick(now))
       })
     })
   }
@@ -280,6 +278,23 @@ export class NodeRuntime implements NodeControl {
     if (resetMs === undefined || resetMs < this.startedAtMs || resetMs <= this.kernelTimerResetMs) return
     this.kernelTimerResetMs = resetMs
     this.handle(node.noteTimerReset(this.now(), undefined, resetMs))
+  }
+
+  /**
+   * Acks reach the ring buffer without waking its reader: before check-quorum decides, the
+   * kernel's peer records say who acked this leader's term, and when (read only then: they cost).
+   */
+  private noteKernelAcks(node: RaftNode, now: number, onlyWhenDue = true): void {
+    if (onlyWhenDue && now < node.checkQuorumDeadlineMs()) return
+    if (this.dataplane.store.load().role !== 'leader') return
+    for (const ack of this.dataplane.lastAcks?.() ?? []) if (ack.atMs >= this.startedAtMs) this.noteKernelAck(node, now, ack)
+  }
+
+  /** One kernel-counted ack, a learner's or a member's; noteAck measures the round trip from the echoed send time. */
+  private noteKernelAck(node: RaftNode, now: number, ack: PeerAck): void {
+    if (this.learners.has(ack.peerId)) return this.learners.recordAck(ack.peerId, ack.atMs, ack.rttNs > 0n ? Number(ack.rttNs) / 1e6 : undefined)
+    const echo = ack.rttNs > 0n ? BigInt(Math.round(ack.atMs * 1e6)) - ack.rttNs : undefined
+    node.noteAck(ack.peerId, now, echo, ack.atMs)
   }
 
   /** Runs a step of the node; anything it throws is fatal (a node that cannot persist must not go on). */

@@ -180,10 +180,13 @@ export class RaftNode {
     return ready
   }
 
-  /** The kernel counted a successful HeartbeatAck from `peerId` (check-quorum, rule 6). */
-  noteAck(peerId: number, nowMs: number, echo?: bigint): void {
+  /**
+   * The kernel counted a successful HeartbeatAck from `peerId` at `atMs` (check-quorum, rule 6);
+   * its reports may come later than that, never sooner.
+   */
+  noteAck(peerId: number, nowMs: number, echo?: bigint, atMs = nowMs): void {
     this.clock(nowMs)
-    if (this.peers.includes(peerId)) this.leadership?.recordAck(peerId, nowMs, echo)
+    if (this.peers.includes(peerId)) this.leadership?.recordAck(peerId, Math.min(atMs, nowMs), echo)
   }
 
   /** The kernel handled a VoteResponse of `term` from `peerId`: it is not asked again (retransmits). */
@@ -531,9 +534,10 @@ export class RaftNode {
    * Rule 6: the moment the leader stops having heard from a majority (itself included) within an
    * election timeout. The longest one (2T by default): with lossy links a window of T holds only
    * two round trips, and a leader that stepped down on a loss burst leaves the cluster leaderless
-   * until the followers' lease (T) runs out.
+   * until the followers' lease (T) runs out. Infinite when not leading. A driver whose acks come
+   * late asks, to fetch them before a tick at or after it decides.
    */
-  private checkQuorumDeadlineMs(): number {
+  checkQuorumDeadlineMs(): number {
     const l = this.leadership
     return l ? l.quorumDeadlineMs(this.peers, this.quorum, this.config.electionTimeoutMaxMs) : Number.POSITIVE_INFINITY
   }

@@ -103,11 +103,16 @@ export class Leadership {
     public nextHeartbeatMs: number,
   ) {}
 
-  /** Record a successful ack; `echo` is the heartbeat's send time in ns. */
-  recordAck(peerId: number, nowMs: number, echo?: bigint): void {
-    this.acks.set(peerId, nowMs)
+  /**
+   * Record a successful ack received at `atMs`; `echo` is the heartbeat's send time in ns. Reports
+   * may come late and out of order (the kernel's ring and its peer records): the latest counts, and
+   * one from before this leadership belongs to an earlier term.
+   */
+  recordAck(peerId: number, atMs: number, echo?: bigint): void {
+    if (atMs < this.sinceMs || atMs <= (this.acks.get(peerId) ?? Number.NEGATIVE_INFINITY)) return
+    this.acks.set(peerId, atMs)
     if (echo === undefined || echo <= 0n) return
-    const rttMs = nowMs - Number(echo) / 1e6
+    const rttMs = atMs - Number(echo) / 1e6
     if (rttMs >= 0) this.rttMs.set(peerId, rttMs)
   }
 

@@ -107,6 +107,7 @@ export function ipv4Bytes(addr: string): Buffer {
 /** The five maps of one raftctl program. */
 export class RaftMaps {
   private memory?: MappedMemory
+  private readonly stateOffsets = new Map<string, number>()
 
   private constructor(private readonly maps: Record<MapName, BpfMap>, private readonly owned: boolean) {}
 
@@ -165,6 +166,11 @@ export class RaftMaps {
       leaderHeardKtimeNs: raw.leader_heard_ktime_ns,
       tally: {voters: raw.tally.f.voters, term: BigInt(raw.tally.f.term)},
     }
+  }
+
+  /** One time stamp of raft_state, read from the mapping alone: the driver asks before every timeout. */
+  readKtimeNs(field: 'timer_reset_ktime_ns' | 'leader_heard_ktime_ns'): bigint {
+    return this.mappedState().loadU64(this.offsetInState(field))
   }
 
   /**
@@ -260,7 +266,9 @@ export class RaftMaps {
   }
 
   private offsetInState(path: string): number {
-    return fieldOffset(this.layout(this.maps.raft_state), path).offset
+    let offset = this.stateOffsets.get(path)
+    if (offset === undefined) this.stateOffsets.set(path, (offset = fieldOffset(this.layout(this.maps.raft_state), path).offset))
+    return offset
   }
 
   private layout(map: BpfMap) {
