@@ -17,7 +17,7 @@ export default class Run extends RaftctlCommand {
     await runNode({
       iface: f.iface, peers: f.peers, id: f.id, heartbeatMs: f['heartbeat-ms'], electionTimeoutMs: f['election-timeout-ms'],
       dataplane: f.dataplane, mode: f.mode, port: f.port, clusterId: f['cluster-id'], api: f.api, stateDir: f['state-dir'],
-      logFormat: f['log-format'], crashAfterHeartbeats: f['crash-after-heartbeats'],
+      logFormat: f['log-format'], crashAfterHeartbeats: f['crash-after-heartbeats'], nice: f.nice,
     })
   }
 }

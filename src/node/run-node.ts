@@ -3,6 +3,7 @@
  * runtime, its log and API; run until SIGINT/SIGTERM (then stop cleanly) or a fatal error (then
  * stop and throw it, so the command prints one line and exits non-zero).
  */
+import {setPriority} from 'node:os'
 import type {ApiServer} from '../api/server.js'
 import type {Dataplane, DataplaneOptions} from '../dataplane/dataplane.js'
 import {UserspaceDataplane} from '../dataplane/userspace.js'
@@ -32,6 +33,8 @@ export interface RunNodeOptions {
   stateDir?: string
   logFormat: LogFormat
   crashAfterHeartbeats?: number
+  /** Scheduling niceness, -20..19; default: left as inherited. */
+  nice?: number
 }
 
 /** Where the log goes and which signals stop the node (tests pass their own). */
@@ -53,6 +56,19 @@ function checkTiming(o: RunNodeOptions): void {
       'or followers time out between heartbeats; 3 to 10 times the interval is usual', {exitCode: 2})
   }
   if (max < min) throw new RaftctlError(`--election-timeout-ms ${min}-${max} is an empty range; give MIN-MAX with MIN <= MAX`, {exitCode: 2})
+}
+
+/**
+ * Sets this thread's niceness before the node starts: Linux keeps one per thread, and the threads
+ * started later (the ring buffer's reader, libuv's pool) inherit it; V8's own started earlier.
+ */
+function renice(nice: number): void {
+  try {
+    setPriority(nice)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new RaftctlError(`cannot set --nice ${nice} (${code}): a value below 0 needs root or CAP_SYS_NICE; run as root or leave --nice out`, {cause: error})
+  }
 }
 
 /** Builds the runtime `run` describes (validated; nothing started yet). */
@@ -80,6 +96,7 @@ async function startApi(runtime: NodeRuntime, at: {host: string; port: number}):
 /** Runs a node until a stop signal (resolves) or a fatal error (rejects, with everything stopped). */
 export async function runNode(o: RunNodeOptions, io: RunNodeIo = STDIO): Promise<void> {
   const runtime = buildRuntime(o)
+  if (o.nice !== undefined) renice(o.nice)
   let stopRequested!: () => void
   const signalled = new Promise<void>((resolve) => (stopRequested = resolve))
   // Listening from the start: a signal during attach stops the node once it is whole, never half-attached.

@@ -8,7 +8,7 @@ import {clusterIdFlag, ifaceFlag, portFlag} from './flags.js'
 
 function wholeNumber(flag: string, min: number, max: number) {
   return async (input: string): Promise<number> => {
-    const value = /^\d+$/.test(input.trim()) ? Number(input.trim()) : Number.NaN
+    const value = /^-?\d+$/.test(input.trim()) ? Number(input.trim()) : Number.NaN
     if (!Number.isSafeInteger(value) || value < min || value > max) {
       throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${input}"`)
     }
@@ -58,6 +58,8 @@ export const runFlags = {
     description: 'Where term and vote are saved (default /var/lib/raftctl/[netns-<name>/]<iface>).'}),
   'log-format': Flags.option({options: ['text', 'json'] as const, default: 'text' as const,
     description: 'text: one line per event; json: the same events as NDJSON.'})(),
+  nice: Flags.custom<number>({helpValue: '<n>', parse: wholeNumber('nice', -20, 19),
+    description: 'Scheduling niceness of the node, -20 (most CPU) to 19. A leader\'s heartbeats come from its process: on a busy machine with election timeouts of tens of ms, a negative value (e.g. -10) gets it a CPU sooner. Below 0 needs root.'})(),
   'crash-after-heartbeats': Flags.custom<number>({helpValue: '<n>', parse: wholeNumber('crash-after-heartbeats', 1, 1e9),
     description: 'Testing: after n heartbeat rounds as leader, crash (drop all raft traffic) until stopped.'})(),
 }

@@ -1,12 +1,18 @@
 // `raftctl run` as a user meets it: help, and one-line errors with exit code 2 for bad input,
 // found before anything is attached or bound (spawned bin/run.js, as the other CLI tests do).
 import assert from 'node:assert/strict'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {raftctl} from '../cli/cli.js'
 import {StateFile} from '../../src/node/state-file.js'
+import {packageRoot} from '../../src/package-root.js'
+import {waitFor} from '../helpers/waiting.js'
+
+const RUN = join(packageRoot(), 'bin', 'run.js')
 
 describe('raftctl run: help and bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-cli-'))
@@ -16,7 +22,7 @@ describe('raftctl run: help and bad input', () => {
     const run = raftctl(['run', '--help'])
     assert.equal(run.status, 0, run.stderr)
     for (const flag of ['--iface', '--peers', '--id', '--heartbeat-ms', '--election-timeout-ms', '--dataplane', '--mode', '--port',
-      '--cluster-id', '--api', '--state-dir', '--log-format', '--crash-after-heartbeats', 'EXAMPLES']) {
+      '--cluster-id', '--api', '--state-dir', '--log-format', '--nice', '--crash-after-heartbeats', 'EXAMPLES']) {
       assert.ok(run.stdout.includes(flag), `${flag} missing`)
     }
   })
@@ -31,6 +37,7 @@ describe('raftctl run: help and bad input', () => {
     ['a timeout not above the heartbeat', ['--peers', '127.0.0.1', '--heartbeat-ms', '200'], /minimum \(150\) must exceed --heartbeat-ms \(200\)/],
     ['a bad API address', ['--peers', '127.0.0.1', '--api', 'localhost:http'], /--api must be HOST:PORT/],
     ['a bad dataplane', ['--peers', '127.0.0.1', '--dataplane', 'dpdk'], /dataplane/],
+    ['a niceness out of range', ['--peers', '127.0.0.1', '--nice', '-21'], /--nice must be a whole number from -20 to 19, not "-21"/],
   ]
   for (const [name, args, message] of cases) {
     it(`refuses ${name} in one line with exit code 2`, () => {
@@ -47,5 +54,24 @@ describe('raftctl run: help and bad input', () => {
     const run = raftctl([...base, '--peers', '127.0.0.1,127.0.0.2', '--id', '1'])
     assert.equal(run.status, 2, run.stderr)
     assert.match(run.stderr, /^Error: the state file .* belongs to node n2, not n1; give this node its own --state-dir/)
+  })
+})
+
+describe('raftctl run --nice', () => {
+  it('runs the node at that niceness (a one-node cluster on loopback leads at once)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-nice-'))
+    const node = spawn(process.execPath, [RUN, 'run', '--iface', 'lo', '--peers', '127.0.0.1', '--dataplane', 'userspace',
+      '--port', '47391', '--state-dir', dir, '--nice', '-7'], {stdio: ['ignore', 'pipe', 'inherit']})
+    try {
+      let out = ''
+      node.stdout!.on('data', (chunk) => (out += chunk))
+      await waitFor('the node to lead', () => /became leader|quorum/.test(out), 10_000)
+      const stat = readFileSync(`/proc/${node.pid}/stat`, 'utf8')
+      assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]), -7, 'field 19 of /proc/PID/stat: nice')
+    } finally {
+      node.kill('SIGTERM')
+      await once(node, 'exit')
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
