@@ -124,9 +124,17 @@ function writeBits(buf: Buffer, bit: number, width: number, value: bigint): void
   for (let i = first; i < last; i++, raw >>= 8n) buf[i] = Number(raw & 0xffn)
 }
 
+/** Each enum's names by value, built once: events are decoded in the hot path. */
+const enumNames = new WeakMap<EnumLayout, Map<number, string>>()
+
 function enumName(layout: EnumLayout, value: number | bigint): string | number | bigint {
-  for (const [name, v] of Object.entries(layout.values)) if (v === Number(value)) return name
-  return value
+  let names = enumNames.get(layout)
+  if (!names) {
+    names = new Map()
+    for (const [name, v] of Object.entries(layout.values)) if (!names.has(v)) names.set(v, name)
+    enumNames.set(layout, names)
+  }
+  return names.get(Number(value)) ?? value
 }
 
 function decodeBitfield(member: MemberLayout, buf: Buffer, bit: number): Decoded {

@@ -50,6 +50,8 @@ export class NodeRuntime implements NodeControl {
   private crashed = false
   private crashEnd: {timer: TimerHandle; finish: () => void} | undefined
   private timer: TimerHandle | undefined
+  /** The deadline `timer` was set for (ms). */
+  private timerAtMs = Number.NaN
   private readonly pending: DataplaneEvent[] = []
   private readonly listeners = new Set<(event: NodeEvent) => void>()
   private readonly durability: Durability
@@ -253,11 +255,15 @@ export class NodeRuntime implements NodeControl {
   }
 
   private reschedule(): void {
+    const node = this.node
+    const deadlineMs = node && this.phase === 'running' && !this.crashed ? node.nextDeadlineMs() : undefined
+    // Most events (every ack) leave the deadline where it was: a new timer each time was garbage.
+    if (this.timer && deadlineMs === this.timerAtMs) return
     this.timer?.cancel()
     this.timer = undefined
-    const node = this.node
-    if (this.phase !== 'running' || this.crashed || !node) return
-    this.timer = this.scheduler.at(node.nextDeadlineMs(), () => {
+    if (deadlineMs === undefined || !node) return
+    this.timerAtMs = deadlineMs
+    this.timer = this.scheduler.at(deadlineMs, () => {
       this.timer = undefined
       this.guard(() => {
         this.noteKernelTimerReset(node)

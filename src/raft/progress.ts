@@ -125,7 +125,21 @@ export class Leadership {
   quorumDeadlineMs(peers: readonly number[], quorum: number, windowMs: number): number {
     const need = quorum - 1
     if (need <= 0) return Number.POSITIVE_INFINITY
-    const heard = peers.map((p) => Math.max(this.acks.get(p) ?? Number.NEGATIVE_INFINITY, this.sinceMs)).sort((a, b) => b - a)
-    return heard[need - 1] + windowMs
+    // The need-th latest time heard: the latest one that at least `need` peers have reached.
+    // Computed in place (no array, no sort): the runtime asks after every event.
+    let nthLatest = Number.NEGATIVE_INFINITY
+    for (const p of peers) {
+      const t = this.heardAtMs(p)
+      if (t <= nthLatest) continue
+      let reached = 0
+      for (const q of peers) if (this.heardAtMs(q) >= t) reached++
+      if (reached >= need) nthLatest = t
+    }
+    return nthLatest + windowMs
+  }
+
+  /** The last ack from `peerId`, or the start of leadership, which counts as one. */
+  private heardAtMs(peerId: number): number {
+    return Math.max(this.acks.get(peerId) ?? Number.NEGATIVE_INFINITY, this.sinceMs)
   }
 }
