@@ -3,6 +3,7 @@
  * runtime, its log and API; run until SIGINT/SIGTERM (then stop cleanly) or a fatal error (then
  * stop and throw it, so the command prints one line and exits non-zero).
  */
+import {readdirSync} from 'node:fs'
 import {setPriority} from 'node:os'
 import type {ApiServer} from '../api/server.js'
 import type {Dataplane, DataplaneOptions} from '../dataplane/dataplane.js'
@@ -59,14 +60,16 @@ function checkTiming(o: RunNodeOptions): void {
 }
 
 /**
- * Sets this thread's niceness before the node starts: Linux keeps one per thread, and the threads
- * started later (the ring buffer's reader, libuv's pool) inherit it; V8's own started earlier.
+ * Sets the niceness of every thread of this process before the node starts: Linux keeps one per
+ * thread (setpriority on a thread id), and threads started later (the ring buffer's reader)
+ * inherit the main thread's.
  */
 function renice(nice: number): void {
   try {
-    setPriority(nice)
+    for (const tid of readdirSync('/proc/self/task')) setPriority(Number(tid), nice)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    const e = error as NodeJS.ErrnoException & {info?: {code?: string}}
+    const code = e.info?.code ?? e.code ?? String(error)
     throw new RaftctlError(`cannot set --nice ${nice} (${code}): a value below 0 needs root or CAP_SYS_NICE; run as root or leave --nice out`, {cause: error})
   }
 }
@@ -109,11 +112,13 @@ export async function runNode(o: RunNodeOptions, io: RunNodeIo = STDIO): Promise
     if (o.api) api = await startApi(runtime, o.api)
     await Promise.race([signalled, runtime.stopped])
   } finally {
-    for (const signal of STOP_SIGNALS) io.signals.off(signal, stopRequested)
     await api?.close()
     await runtime.stop()
     detachLogger()
-    io.output?.off('error', stopRequested) // only now: the last lines may still hit a broken pipe
+    // Only now: a second signal while stopping (Ctrl-C twice, `timeout`) must not kill the node
+    // half-detached, and the last lines may still hit a broken pipe.
+    for (const signal of STOP_SIGNALS) io.signals.off(signal, stopRequested)
+    io.output?.off('error', stopRequested)
   }
   await runtime.stopped
 }

@@ -8,7 +8,7 @@ import {clusterIdFlag, ifaceFlag, portFlag} from './flags.js'
 
 function wholeNumber(flag: string, min: number, max: number) {
   return async (input: string): Promise<number> => {
-    const value = /^-?\d+$/.test(input.trim()) ? Number(input.trim()) : Number.NaN
+    const value = /^-?\d+$/.test(input.trim()) ? Number(input.trim()) + 0 : Number.NaN // + 0: "-0" is 0
     if (!Number.isSafeInteger(value) || value < min || value > max) {
       throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${input}"`)
     }

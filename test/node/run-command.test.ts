@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
@@ -11,6 +11,8 @@ import {raftctl} from '../cli/cli.js'
 import {StateFile} from '../../src/node/state-file.js'
 import {packageRoot} from '../../src/package-root.js'
 import {waitFor} from '../helpers/waiting.js'
+import {xdpOn} from '../cli/cli.js'
+import {createVethPair} from '../netns/veth-pair.js'
 
 const RUN = join(packageRoot(), 'bin', 'run.js')
 
@@ -58,19 +60,50 @@ describe('raftctl run: help and bad input', () => {
 })
 
 describe('raftctl run --nice', () => {
-  it('runs the node at that niceness (a one-node cluster on loopback leads at once)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-nice-'))
-    const node = spawn(process.execPath, [RUN, 'run', '--iface', 'lo', '--peers', '127.0.0.1', '--dataplane', 'userspace',
-      '--port', '47391', '--state-dir', dir, '--nice', '-7'], {stdio: ['ignore', 'pipe', 'inherit']})
+  // -0 once crashed the process (Node's setPriority takes only an Int32, and -0 is not one).
+  for (const [flag, nice] of [['-7', -7], ['-0', 0]] as const) {
+    it(`--nice ${flag} runs the node at niceness ${nice}, every thread (a one-node cluster on loopback leads at once)`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-nice-'))
+      const node = spawn(process.execPath, [RUN, 'run', '--iface', 'lo', '--peers', '127.0.0.1', '--dataplane', 'userspace',
+        '--port', '47391', '--state-dir', dir, '--nice', flag], {stdio: ['ignore', 'pipe', 'inherit']})
+      try {
+        let out = ''
+        node.stdout!.on('data', (chunk) => (out += chunk))
+        await waitFor('the node to lead', () => /became leader|quorum/.test(out), 10_000)
+        for (const tid of readdirSync(`/proc/${node.pid}/task`)) {
+          const stat = readFileSync(`/proc/${node.pid}/task/${tid}/stat`, 'utf8')
+          assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]), nice, `field 19 of /proc/PID/task/${tid}/stat: nice`)
+        }
+      } finally {
+        node.kill('SIGTERM')
+        await once(node, 'exit')
+        rmSync(dir, {recursive: true, force: true})
+      }
+    })
+  }
+})
+
+describe('raftctl run: stopping', () => {
+  it('a second SIGTERM while it stops does not kill it half-detached', async () => {
+    const pair = createVethPair(41)
+    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-stop-'))
+    const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
+      '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'inherit']})
     try {
       let out = ''
       node.stdout!.on('data', (chunk) => (out += chunk))
-      await waitFor('the node to lead', () => /became leader|quorum/.test(out), 10_000)
-      const stat = readFileSync(`/proc/${node.pid}/stat`, 'utf8')
-      assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]), -7, 'field 19 of /proc/PID/stat: nice')
-    } finally {
+      await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
+      assert.ok(xdpOn(pair.a.netns, pair.a.iface).id > 0, 'attached')
+      const exited = once(node, 'exit')
       node.kill('SIGTERM')
-      await once(node, 'exit')
+      await waitFor('the node to begin stopping', () => /stopping/.test(out), 10_000)
+      node.kill('SIGTERM')
+      const [code, signal] = await exited
+      assert.deepEqual([code, signal], [0, null], out)
+      assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'detached')
+    } finally {
+      if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
+      pair.destroy()
       rmSync(dir, {recursive: true, force: true})
     }
   })
