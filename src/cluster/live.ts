@@ -77,7 +77,7 @@ async function runCluster(cluster: Cluster, options: LiveOptions, stop: StopSign
   let crashes = 0
   try {
     const {min, max} = cluster.electionTimeoutMs
-    print(formatNote(`cluster ${options.name}: ${cluster.nodes.length} nodes (${cluster.dataplanes.join(', ')}) on ` +
+    print(formatNote(`cluster ${options.name}: ${cluster.nodes.length} node${cluster.nodes.length === 1 ? '' : 's'} (${cluster.dataplanes.join(', ')}) on ` +
       `${cluster.names.addr(0)}/24, heartbeat ${cluster.heartbeatMs} ms, election timeout ${min}-${max} ms; ` +
       (process.stdin.isTTY ? 'v or Enter: view, q or Ctrl-C: stop' : 'Ctrl-C: stop')))
     cluster.start()
