@@ -89,12 +89,12 @@ describe('raftctl run: stopping', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-stop-'))
     const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
       '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'inherit']})
+    const exited = once(node, 'exit')
     try {
       let out = ''
       node.stdout!.on('data', (chunk) => (out += chunk))
       await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
       assert.ok(xdpOn(pair.a.netns, pair.a.iface).id > 0, 'attached')
-      const exited = once(node, 'exit')
       node.kill('SIGTERM')
       await waitFor('the node to begin stopping', () => /stopping/.test(out), 10_000)
       node.kill('SIGTERM')
@@ -103,6 +103,8 @@ describe('raftctl run: stopping', () => {
       assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'detached')
     } finally {
       if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
+      await exited
+      raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns}) // run leaves its pins for the next run
       pair.destroy()
       rmSync(dir, {recursive: true, force: true})
     }
