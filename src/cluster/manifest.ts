@@ -5,6 +5,7 @@
  */
 import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
+import {procStatFields} from '../proc-stat.js'
 
 /** What cluster.json holds. */
 export interface ClusterManifest {
@@ -57,8 +58,7 @@ export function ownerAlive(manifest: ClusterManifest): boolean {
 /** A process's start time in clock ticks after boot; undefined when it is gone (or, if asked, a zombie). */
 function processStart(pid: number, livingOnly = false): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // from field 3, the state
+    const fields = procStatFields(`/proc/${pid}/stat`)
     if (livingOnly && fields[0] === 'Z') return undefined
     return Number(fields[19]) // field 22
   } catch {

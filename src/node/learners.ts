@@ -70,7 +70,7 @@ export class Learners {
 
   /** Whether `id` is a learner's. */
   has(id: number): boolean {
-    return [...this.byAddr.values()].some((l) => l.id === id)
+    return this.byId(id) !== undefined
   }
 
   /**
@@ -79,10 +79,16 @@ export class Learners {
    * counts, and one from before the last clearAcks describes a leadership that ended.
    */
   recordAck(id: number, atMs: number, rttMs?: number): void {
-    const learner = [...this.byAddr.values()].find((l) => l.id === id)
+    const learner = this.byId(id)
     if (!learner || atMs < this.clearedAtMs || atMs <= (learner.lastAckMs ?? Number.NEGATIVE_INFINITY)) return
     learner.lastAckMs = atMs
     if (rttMs !== undefined) learner.rttMs = rttMs
+  }
+
+  /** Learner `id`, found without copying the map: every ack asks. */
+  private byId(id: number): Learner | undefined {
+    for (const learner of this.byAddr.values()) if (learner.id === id) return learner
+    return undefined
   }
 
   /** Forgets acks: they describe a leadership that ended at `nowMs`. */

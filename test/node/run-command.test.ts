@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {raftctl} from '../cli/cli.js'
 import {StateFile} from '../../src/node/state-file.js'
 import {packageRoot} from '../../src/package-root.js'
+import {procStatFields} from '../../src/proc-stat.js'
 import {waitFor} from '../helpers/waiting.js'
 import {xdpOn} from '../cli/cli.js'
 import {createVethPair} from '../netns/veth-pair.js'
@@ -71,8 +72,7 @@ describe('raftctl run --nice', () => {
         node.stdout!.on('data', (chunk) => (out += chunk))
         await waitFor('the node to lead', () => /became leader|quorum/.test(out), 10_000)
         for (const tid of readdirSync(`/proc/${node.pid}/task`)) {
-          const stat = readFileSync(`/proc/${node.pid}/task/${tid}/stat`, 'utf8')
-          assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]), nice, `field 19 of /proc/PID/task/${tid}/stat: nice`)
+          assert.equal(Number(procStatFields(`/proc/${node.pid}/task/${tid}/stat`)[16]), nice, `field 19 of /proc/PID/task/${tid}/stat: nice`)
         }
       } finally {
         node.kill('SIGTERM')
