@@ -87,6 +87,15 @@ function isText(layout: ArrayLayout): boolean {
   return element.kind === 'int' && element.size === 1 && element.name === 'char'
 }
 
+// Buffer's readBigUInt64LE builds its result from four intermediate bigints; DataView's makes one.
+// The view of the last buffer read is kept, as a record's 64-bit fields are read one after another.
+let lastViewed: {buf: Buffer; view: DataView} | undefined
+
+function viewOf(buf: Buffer): DataView {
+  if (lastViewed?.buf !== buf) lastViewed = {buf, view: new DataView(buf.buffer, buf.byteOffset, buf.length)}
+  return lastViewed.view
+}
+
 function readInteger(buf: Buffer, offset: number, size: number, signed: boolean): number | bigint {
   switch (size) {
     case 1:
@@ -95,8 +104,10 @@ function readInteger(buf: Buffer, offset: number, size: number, signed: boolean)
       return signed ? buf.readInt16LE(offset) : buf.readUInt16LE(offset)
     case 4:
       return signed ? buf.readInt32LE(offset) : buf.readUInt32LE(offset)
-    case 8:
-      return signed ? buf.readBigInt64LE(offset) : buf.readBigUInt64LE(offset)
+    case 8: {
+      const view = viewOf(buf)
+      return signed ? view.getBigInt64(offset, true) : view.getBigUint64(offset, true)
+    }
     default: {
       const value = readBits(buf, offset * 8, size * 8)
       return signed ? BigInt.asIntN(size * 8, value) : value
@@ -137,12 +148,27 @@ function enumName(layout: EnumLayout, value: number | bigint): string | number |
   return names.get(Number(value)) ?? value
 }
 
+/**
+ * Reads a bitfield of at most 32 bits (so within 5 bytes, which readUIntLE reaches) as a number,
+ * without the bigints readBits makes: ring-buffer records are decoded on the hot path.
+ */
+function readNarrowBits(buf: Buffer, bit: number, width: number, signed: boolean): number | undefined {
+  if (width > 32) return undefined
+  const first = bit >> 3
+  const bytes = ((bit + width + 7) >> 3) - first
+  const raw = Math.floor(buf.readUIntLE(first, bytes) / 2 ** (bit & 7)) % 2 ** width
+  return signed && raw >= 2 ** (width - 1) ? raw - 2 ** width : raw
+}
+
 function decodeBitfield(member: MemberLayout, buf: Buffer, bit: number): Decoded {
   const type = member.type
   const signed = (type.kind === 'int' || type.kind === 'enum') && type.signed === true
-  let value = readBits(buf, bit, member.bitSize)
-  if (signed) value = BigInt.asIntN(member.bitSize, value)
-  const result = member.bitSize > 32 ? value : Number(value)
+  let result: number | bigint | undefined = readNarrowBits(buf, bit, member.bitSize, signed)
+  if (result === undefined) {
+    let value = readBits(buf, bit, member.bitSize)
+    if (signed) value = BigInt.asIntN(member.bitSize, value)
+    result = member.bitSize > 32 ? value : Number(value)
+  }
   return type.kind === 'enum' ? (enumName(type, result) as Decoded) : result
 }
 

@@ -44,6 +44,21 @@ describe('layout', () => {
     })
   })
 
+  test('bitfields across byte boundaries, up to 32 bits as numbers, wider ones as bigints', () => {
+    // struct { __u64 flag : 3; int wide : 32; role r : 8; __u64 rest : 21 }: wide spans five bytes
+    const packed: TypeLayout = {kind: 'struct', name: 'packed', size: 8, members: [
+      {name: 'flag', bitOffset: 0, bitSize: 3, type: u64},
+      {name: 'wide', bitOffset: 3, bitSize: 32, type: s32},
+      {name: 'r', bitOffset: 35, bitSize: 8, type: role},
+      {name: 'rest', bitOffset: 43, bitSize: 21, type: u64},
+    ]}
+    const word = 5n | (BigInt.asUintN(32, -123456789n) << 3n) | (2n << 35n) | (0x1abcden << 43n)
+    const buf = Buffer.alloc(8)
+    buf.writeBigUInt64LE(word)
+    assert.deepEqual(decode(packed, buf), {flag: 5, wide: -123456789, r: 'LEADER', rest: 0x1abcde})
+    assert.deepEqual(encode(packed, {flag: 5, wide: -123456789, r: 'LEADER', rest: 0x1abcde}), buf)
+  })
+
   test('an enum value with no enumerator decodes as its number', () => {
     const buf = Buffer.alloc(4)
     buf.writeUInt32LE(9)
