@@ -43,6 +43,8 @@ export type RaftEvent = RaftEventBase &
     | {kind: 'stepped-down'; fromRole: Role; fromTerm: bigint; reason: StepDownReason; peerId?: number; messageType?: MessageType}
     | {kind: 'leader-changed'; peerId: number; previous: number}
     | {kind: 'check-quorum-failed'; acked: number; quorum: number; windowMs: number}
+    /** The term is MAX_TERM: this node can never campaign again until the cluster's state is reset. */
+    | {kind: 'terms-exhausted'}
     | {kind: 'message-dropped'; peerId: number; messageType: MessageType; reason: 'non-member' | 'self'}
   )
 

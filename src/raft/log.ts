@@ -67,6 +67,8 @@ function describe(e: RaftEvent): string {
       return e.peerId === NO_NODE ? `lost track of leader n${e.previous}` : `leader is now n${e.peerId}`
     case 'check-quorum-failed':
       return `heard from ${e.acked} of ${e.quorum} needed members in the last ${formatMs(e.windowMs)}; stepping down`
+    case 'terms-exhausted':
+      return `no term is left above ${e.term}, the highest the hard state can hold; this node will not campaign again (reset every node's state: README, "Term exhaustion")`
     case 'message-dropped':
       return `dropped ${e.messageType} from n${e.peerId}: ${e.reason === 'self' ? 'it carries our own id' : 'not a member'}`
   }

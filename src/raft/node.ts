@@ -113,6 +113,8 @@ export class RaftNode {
   private preVote: PreVote | undefined
   /** When a leader's heartbeat was last accepted (ms): within T of it, PreVotes are denied (lease). */
   private leaderHeardMs: number | undefined
+  /** terms-exhausted is said once, not at every timeout. */
+  private exhaustionReported = false
 
   constructor(
     config: RaftConfigInput,
@@ -427,6 +429,7 @@ export class RaftNode {
   private electionTimeout(ready: Ready, nowMs: number): void {
     const fromRole = this.seen.role
     const silentMs = nowMs - this.timer.periodStartMs
+    if (this.seen.term >= MAX_TERM && fromRole !== 'leader') return this.termsExhausted(ready, nowMs)
     if (this.preVoteEnabled) return this.startPreVote(ready, nowMs, silentMs)
     this.transact(ready, nowMs, (state) => {
       if (state.role === 'leader' || nowMs < this.timer.deadlineMs) return true // the other writer moved first
@@ -435,6 +438,17 @@ export class RaftNode {
       return this.becomeCandidate(ready, nowMs, state, to, {by: 'node', timeout})
     })
     this.winAlone(ready, nowMs)
+  }
+
+  /**
+   * No term is left to campaign in (a peer sent MAX_TERM): wait as a follower of whoever leads it,
+   * saying why once, rather than ask for a term no member could accept.
+   */
+  private termsExhausted(ready: Ready, nowMs: number): void {
+    this.timer.start(nowMs)
+    if (this.exhaustionReported) return
+    this.exhaustionReported = true
+    this.emit(ready, nowMs, {kind: 'terms-exhausted'})
   }
 
   /**

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {RaftNode} from '../../src/raft/node.js'
 import {MemoryHardStateStore} from '../../src/raft/store.js'
-import type {HardState} from '../../src/raft/types.js'
+import {formatEvent} from '../../src/raft/log.js'
+import {MAX_TERM, type HardState} from '../../src/raft/types.js'
 import {fiveNodeConfig, fixedRandom, msg, sequenceRandom} from './helpers/node-fixture.js'
 
 const T = 150
@@ -215,4 +216,20 @@ test('E10 (unit): a leader sends at most 1000 / H + 1 heartbeats per follower in
   }
   assert.equal(sent.filter((s) => s === 'Heartbeat>2').length, 1000 / H + 1)
   assert.equal(sent.filter((s) => !s.startsWith('Heartbeat')).length, 0)
+})
+
+test('at MAX_TERM a timed-out node stays put and says once that no term is left, with or without pre-vote', () => {
+  for (const preVote of [false, true]) {
+    const exhausted: HardState = {term: MAX_TERM, votedFor: 3, role: 'follower'}
+    const store = new MemoryHardStateStore(exhausted)
+    const node = new RaftNode(fiveNodeConfig(), store, () => 0, {nowMs: 0, preVote})
+    const first = node.tick(T)
+    assert.deepEqual(first.events.map((e) => e.kind), ['terms-exhausted'], `preVote ${preVote}`)
+    assert.match(formatEvent(first.events[0]), /no term is left above 70368744177663/)
+    assert.deepEqual(first.messages, [], 'no request for a term above MAX_TERM')
+    assert.deepEqual(store.load(), exhausted)
+    const later = node.tick(3 * T)
+    assert.deepEqual([later.events, later.messages], [[], []], 'said once, not at every timeout')
+    assert.equal(node.nextDeadlineMs(), 4 * T, 'the timer keeps running')
+  }
 })
