@@ -4,6 +4,7 @@
  */
 import {Flags} from '@oclif/core'
 import {UsageError} from '../render/command-base.js'
+import {integerIn} from '../render/flags.js'
 import {parseDurationMs} from '../render/format.js'
 import {CLI_CLUSTER_NAME, CLUSTER_NAME} from './names.js'
 
@@ -25,7 +26,7 @@ export function durationFlag(flag: string, minMs: number, description: string) {
     helpValue: '<duration>',
     async parse(input) {
       const ms = parseDurationMs(input)
-      if (ms === undefined || ms < minMs) throw new UsageError(`--${flag} must be a duration of at least ${minMs}ms like 500ms, 2s or 1m, not "${input}"`)
+      if (ms === undefined || ms < minMs) throw new UsageError(`--${flag} must be a duration like 2s, 1m or ${minMs}ms, at least ${minMs}ms, not "${input}"`)
       return ms
     },
   })
@@ -45,4 +46,9 @@ export const electionTimeoutFlag = Flags.custom<{min: number; max: number}>({
 })
 
 /** --heartbeat-ms: the leader's heartbeat interval. */
-export const heartbeatFlag = Flags.integer({description: 'Heartbeat interval of the leader in ms.', default: 50, min: 5, max: 10_000})
+export const heartbeatFlag = Flags.custom<number>({description: 'Heartbeat interval of the leader in ms.', default: 50, helpValue: '<ms>',
+  parse: integerIn('heartbeat-ms', 5, 10_000)})
+
+/** --nodes: how many nodes the cluster has. */
+export const nodesFlag = Flags.custom<number>({char: 'n', description: 'Number of nodes.', default: 3, helpValue: '<1-16>',
+  parse: integerIn('nodes', 1, 16)})

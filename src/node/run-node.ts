@@ -50,10 +50,11 @@ const STDIO: RunNodeIo = {write: (line) => process.stdout.write(`${line}\n`), si
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
-function checkTiming(o: RunNodeOptions): void {
-  const {min, max} = o.electionTimeoutMs
-  if (min <= o.heartbeatMs) {
-    throw new RaftctlError(`--election-timeout-ms minimum (${min}) must exceed --heartbeat-ms (${o.heartbeatMs}), ` +
+/** Usage error unless the election timeout range is non-empty and above the heartbeat interval. */
+export function checkTiming(heartbeatMs: number, electionTimeoutMs: {min: number; max: number}): void {
+  const {min, max} = electionTimeoutMs
+  if (min <= heartbeatMs) {
+    throw new RaftctlError(`--election-timeout-ms minimum (${min}) must exceed --heartbeat-ms (${heartbeatMs}), ` +
       'or followers time out between heartbeats; 3 to 10 times the interval is usual', {exitCode: 2})
   }
   if (max < min) throw new RaftctlError(`--election-timeout-ms ${min}-${max} is an empty range; give MIN-MAX with MIN <= MAX`, {exitCode: 2})
@@ -76,7 +77,7 @@ function renice(nice: number): void {
 
 /** Builds the runtime `run` describes (validated; nothing started yet). */
 export function buildRuntime(o: RunNodeOptions): NodeRuntime {
-  checkTiming(o)
+  checkTiming(o.heartbeatMs, o.electionTimeoutMs)
   const {self, members} = resolveLayout(parsePeers(o.peers), {iface: o.iface, id: o.id})
   const common: DataplaneOptions = {iface: o.iface, self, members, learners: [], port: o.port, clusterId: o.clusterId}
   const dataplane: Dataplane = o.dataplane === 'xdp' ? new XdpDataplane({...common, mode: o.mode, electionTimeoutMinMs: o.electionTimeoutMs.min}) : new UserspaceDataplane(common)

@@ -8,12 +8,12 @@ import {MAP_NAMES, type MapName} from '../dataplane/xdp/pins.js'
 import {UsageError} from './command-base.js'
 import {parseDurationMs} from './format.js'
 
-/** A parser for a whole number in [min, max]; `what` says what the number is for. */
-function integerIn(flag: string, min: number, max: number, what: string) {
+/** A parser for a whole number in [min, max]; `what`, if given, says what the number is for. */
+export function integerIn(flag: string, min: number, max: number, what?: string) {
   return async (input: string): Promise<number> => {
-    const value = /^\d+$/.test(input.trim()) ? Number(input.trim()) : Number.NaN
+    const value = /^-?\d+$/.test(input.trim()) ? Number(input.trim()) + 0 : Number.NaN // + 0: "-0" is 0
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new UsageError(`--${flag} must be a whole number from ${min} to ${max} (${what}), not "${input}"`)
+      throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}${what ? ` (${what})` : ''}, not "${input}"`)
     }
     return value
   }

@@ -4,17 +4,7 @@
  */
 import {Flags} from '@oclif/core'
 import {UsageError} from './command-base.js'
-import {clusterIdFlag, ifaceFlag, portFlag} from './flags.js'
-
-function wholeNumber(flag: string, min: number, max: number) {
-  return async (input: string): Promise<number> => {
-    const value = /^-?\d+$/.test(input.trim()) ? Number(input.trim()) + 0 : Number.NaN // + 0: "-0" is 0
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${input}"`)
-    }
-    return value
-  }
-}
+import {clusterIdFlag, ifaceFlag, integerIn, portFlag} from './flags.js'
 
 /** "150-300" (ms, inclusive) or "150" for [150, 300]: rule 5's [T, 2T]. */
 async function parseTimeoutRange(input: string): Promise<{min: number; max: number}> {
@@ -40,9 +30,9 @@ export const runFlags = {
   iface: ifaceFlag({required: true}),
   peers: Flags.string({required: true, helpValue: '<ip,ip,...>',
     description: 'Every voting member\'s IPv4 address, the same list on every node; node ids are positions 1..N in it.'}),
-  id: Flags.custom<number>({helpValue: '<n>', parse: wholeNumber('id', 1, 65_535),
+  id: Flags.custom<number>({helpValue: '<n>', parse: integerIn('id', 1, 65_535),
     description: 'This node\'s position in --peers (1-based); default: the member whose address is on --iface.'})(),
-  'heartbeat-ms': Flags.custom<number>({default: 50, helpValue: '<ms>', parse: wholeNumber('heartbeat-ms', 1, 60_000),
+  'heartbeat-ms': Flags.custom<number>({default: 50, helpValue: '<ms>', parse: integerIn('heartbeat-ms', 1, 60_000),
     description: 'Milliseconds between a leader\'s heartbeats (and vote request retransmissions).'})(),
   'election-timeout-ms': Flags.custom<{min: number; max: number}>({default: {min: 150, max: 300}, defaultHelp: async () => '150-300',
     helpValue: '<min-max>', parse: parseTimeoutRange, description: 'Election timeout range; each period draws from it.'})(),
@@ -58,8 +48,8 @@ export const runFlags = {
     description: 'Where term and vote are saved (default /var/lib/raftctl/[netns-<name>/]<iface>).'}),
   'log-format': Flags.option({options: ['text', 'json'] as const, default: 'text' as const,
     description: 'text: one line per event; json: the same events as NDJSON.'})(),
-  nice: Flags.custom<number>({helpValue: '<n>', parse: wholeNumber('nice', -20, 19),
+  nice: Flags.custom<number>({helpValue: '<n>', parse: integerIn('nice', -20, 19),
     description: 'Scheduling niceness of the node, -20 (most CPU) to 19. A leader\'s heartbeats come from its process: on a busy machine with election timeouts of tens of ms, a negative value (e.g. -10) gets it a CPU sooner. Below 0 needs root.'})(),
-  'crash-after-heartbeats': Flags.custom<number>({helpValue: '<n>', parse: wholeNumber('crash-after-heartbeats', 1, 1e9),
+  'crash-after-heartbeats': Flags.custom<number>({helpValue: '<n>', parse: integerIn('crash-after-heartbeats', 1, 1e9),
     description: 'Testing: after n heartbeat rounds as leader, crash (drop all raft traffic) until stopped.'})(),
 }

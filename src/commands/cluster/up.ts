@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
-import {durationFlag, electionTimeoutFlag, heartbeatFlag, nameFlag} from '../../cluster/flags.js'
+import {durationFlag, electionTimeoutFlag, heartbeatFlag, nameFlag, nodesFlag} from '../../cluster/flags.js'
 import {requireClusterPrivileges, runLive, type LiveSummary} from '../../cluster/live.js'
 import {RaftctlError} from '../../errors.js'
+import {checkTiming} from '../../node/run-node.js'
 import {RaftctlCommand} from '../../render/command-base.js'
 
 /** What `raftctl cluster up --json` prints once the cluster is down again. */
@@ -18,17 +19,18 @@ export default class ClusterUp extends RaftctlCommand {
   ]
   static enableJsonFlag = true
   static flags = {
-    nodes: Flags.integer({char: 'n', description: 'Number of nodes.', default: 3, min: 1, max: 16}),
+    nodes: nodesFlag(),
     dataplane: Flags.string({char: 'd', description: 'Dataplane of the nodes; mixed alternates xdp and userspace.', options: ['xdp', 'userspace', 'mixed'], default: 'xdp'}),
     'crash-every': durationFlag('crash-every', 500, 'Crash the current leader this often (crash-simulate through its API).')(),
     duration: durationFlag('duration', 1000, 'Stop and tear down after this long.')(),
-    'heartbeat-ms': heartbeatFlag,
+    'heartbeat-ms': heartbeatFlag(),
     'election-timeout-ms': electionTimeoutFlag({default: {min: 150, max: 300}, defaultHelp: async () => '150-300'}),
     name: nameFlag(),
   }
 
   async run(): Promise<ClusterUpResult> {
     const {flags} = await this.parse(ClusterUp)
+    checkTiming(flags['heartbeat-ms'], flags['election-timeout-ms'])
     requireClusterPrivileges()
     const summary = await runLive({name: flags.name, nodes: flags.nodes, dataplane: flags.dataplane as 'xdp' | 'userspace' | 'mixed',
       crashEveryMs: flags['crash-every'], durationMs: flags.duration, heartbeatMs: flags['heartbeat-ms'],
