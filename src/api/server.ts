@@ -15,7 +15,7 @@
  * Every error is {"error": "<reason>"} with a 4xx status, or 500 for a fault of ours.
  */
 import Fastify from 'fastify'
-import type {AddressInfo} from 'node:net'
+import {createServer, type AddressInfo} from 'node:net'
 import {RaftctlError} from '../errors.js'
 import type {NodeControl} from '../node/control.js'
 import {installErrorHandling, schemaErrorFormatter} from './errors.js'
@@ -33,6 +33,30 @@ export interface ApiServer {
   url: string
   /** Stops listening and unsubscribes from the node's events. Idempotent. */
   close(): Promise<void>
+}
+
+function listenError(host: string, port: number, error: unknown): RaftctlError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+  return new RaftctlError(`cannot listen for the API on ${host}:${port}: ${reason}; give another address with --api HOST:PORT`, {cause: error})
+}
+
+/**
+ * Binds host:port and lets go again, so that `run` finds an address that is not here or a port
+ * that is taken before it attaches anything (the real listen can still lose a race for the port).
+ */
+export async function checkApiAddress(opts: {host?: string; port: number}): Promise<void> {
+  const host = opts.host ?? DEFAULT_API_HOST
+  const probe = createServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen({host, port: opts.port}, resolve)
+    })
+  } catch (error) {
+    throw listenError(host, opts.port, error)
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve))
+  }
 }
 
 /** Starts the API of one node on host:port (host defaults to 127.0.0.1; port 0 picks a free one). */
@@ -58,9 +82,7 @@ export async function startApiServer(control: NodeControl, opts: {host?: string;
     await app.listen({host, port: opts.port})
   } catch (error) {
     await app.close()
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new RaftctlError(`cannot listen for the API on ${host}:${opts.port}: ${reason}; ` +
-      'give another address with --api HOST:PORT', {cause: error})
+    throw listenError(host, opts.port, error)
   }
   const {port} = app.server.address() as AddressInfo
   let closing: Promise<void> | undefined

@@ -9,6 +9,7 @@ import type {ApiServer} from '../api/server.js'
 import type {Dataplane, DataplaneOptions} from '../dataplane/dataplane.js'
 import {UserspaceDataplane} from '../dataplane/userspace.js'
 import {XdpDataplane} from '../dataplane/xdp.js'
+import {requireInterface} from '../dataplane/xdp/program.js'
 import type {XdpMode} from '../bpf/index.js'
 import {RaftctlError} from '../errors.js'
 import {attachLogger, type LogFormat} from './logger.js'
@@ -78,6 +79,7 @@ function renice(nice: number): void {
 /** Builds the runtime `run` describes (validated; nothing started yet). */
 export function buildRuntime(o: RunNodeOptions): NodeRuntime {
   checkTiming(o.heartbeatMs, o.electionTimeoutMs)
+  requireInterface(o.iface) // before anything is written: a typo must not leave a state file behind
   const {self, members} = resolveLayout(parsePeers(o.peers), {iface: o.iface, id: o.id})
   const common: DataplaneOptions = {iface: o.iface, self, members, learners: [], port: o.port, clusterId: o.clusterId}
   const dataplane: Dataplane = o.dataplane === 'xdp' ? new XdpDataplane({...common, mode: o.mode, electionTimeoutMinMs: o.electionTimeoutMs.min}) : new UserspaceDataplane(common)
@@ -92,9 +94,8 @@ export function buildRuntime(o: RunNodeOptions): NodeRuntime {
 }
 
 /** The HTTP API (src/api), loaded only when asked for: fastify alone takes most of a second to load. */
-async function startApi(runtime: NodeRuntime, at: {host: string; port: number}): Promise<ApiServer> {
-  const {startApiServer} = await import('../api/server.js')
-  return startApiServer(runtime, at)
+function apiModule(): Promise<typeof import('../api/server.js')> {
+  return import('../api/server.js')
 }
 
 /** Runs a node until a stop signal (resolves) or a fatal error (rejects, with everything stopped). */
@@ -109,8 +110,9 @@ export async function runNode(o: RunNodeOptions, io: RunNodeIo = STDIO): Promise
   const detachLogger = attachLogger(runtime, {format: o.logFormat, write: io.write})
   let api: ApiServer | undefined
   try {
+    if (o.api) await (await apiModule()).checkApiAddress(o.api) // before attaching: a bad --api leaves nothing behind
     await runtime.start()
-    if (o.api) api = await startApi(runtime, o.api)
+    if (o.api) api = await (await apiModule()).startApiServer(runtime, o.api)
     await Promise.race([signalled, runtime.stopped])
   } finally {
     await api?.close()

@@ -40,7 +40,7 @@ describe('environment errors', () => {
 
   it('no such interface', () => {
     const run = raftctl(['attach', '-i', 'rcnosuch0'])
-    assertOneLineError(run, /no such interface rcnosuch0; list interfaces with: ip link/)
+    assertOneLineError(run, /no such interface rcnosuch0 in this network namespace; list interfaces with: ip link/)
     assert.equal(hasPins('rcnosuch0'), false)
   })
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
@@ -12,7 +12,7 @@ import {StateFile} from '../../src/node/state-file.js'
 import {packageRoot} from '../../src/package-root.js'
 import {procStatFields} from '../../src/proc-stat.js'
 import {waitFor} from '../helpers/waiting.js'
-import {xdpOn} from '../cli/cli.js'
+import {pinDir, xdpOn} from '../cli/cli.js'
 import {createVethPair} from '../netns/veth-pair.js'
 
 const RUN = join(packageRoot(), 'bin', 'run.js')
@@ -81,6 +81,39 @@ describe('raftctl run --nice', () => {
       }
     })
   }
+})
+
+describe('raftctl run: a start that fails on bad input leaves nothing behind', () => {
+  it('an interface that is not here: one line, and no state file written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-noiface-'))
+    try {
+      const run = raftctl(['run', '--iface', 'rcnosuch7', '--peers', '10.0.0.1,10.0.0.2,10.0.0.3', '--id', '1', '--state-dir', dir])
+      assert.notEqual(run.status, 0)
+      assert.equal(run.stderr, 'Error: no such interface rcnosuch7 in this network namespace; list interfaces with: ip link\n')
+      assert.deepEqual(readdirSync(dir), [], 'nothing written to --state-dir')
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('an --api address that is not here: one line before anything is attached, pinned or written', () => {
+    const pair = createVethPair(42)
+    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-badapi-'))
+    try {
+      const run = raftctl(['run', '--iface', pair.a.iface, '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir,
+        '--api', '192.0.2.1:7497'], {netns: pair.a.netns})
+      assert.notEqual(run.status, 0)
+      assert.equal(run.stdout, '', 'not started: no log line')
+      assert.equal(run.stderr, 'Error: cannot listen for the API on 192.0.2.1:7497: EADDRNOTAVAIL; give another address with --api HOST:PORT\n')
+      assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'nothing attached')
+      assert.equal(existsSync(pinDir(pair.a.netns, pair.a.iface)), false, 'nothing pinned')
+      assert.deepEqual(readdirSync(dir), [], 'nothing written to --state-dir')
+    } finally {
+      raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns})
+      pair.destroy()
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
 })
 
 describe('raftctl run: stopping', () => {

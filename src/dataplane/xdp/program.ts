@@ -71,11 +71,12 @@ export function requireRoot(action: string): void {
   }
 }
 
-function requireInterface(iface: string): number {
+/** The index of `iface`, or a one-line error when this network namespace has no such interface. */
+export function requireInterface(iface: string): number {
   try {
     return interfaceIndex(iface)
   } catch (error) {
-    throw new RaftctlError(`no such interface ${iface}; list interfaces with: ip link`, {cause: error})
+    throw new RaftctlError(`no such interface ${iface} in this network namespace; list interfaces with: ip link`, {cause: error})
   }
 }
 
