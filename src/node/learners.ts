@@ -4,6 +4,7 @@
  * changes only by restart, so a voting member can neither be added nor removed here.
  */
 import type {PeerAddress} from '../dataplane/dataplane.js'
+import {MAX_PEERS} from '../dataplane/xdp/maps.js'
 import {MAX_NODE_ID} from '../raft/index.js'
 import {ControlError, type FollowerView} from './control.js'
 import {isIpv4} from './peers.js'
@@ -55,6 +56,10 @@ export class Learners {
     const taken = [...this.members, ...this.byAddr.values()]
     const owner = taken.find((p) => p.id === id)
     if (owner) throw new ControlError(`id ${id} is already n${owner.id} at ${owner.addr}`, 409)
+    if (taken.length >= MAX_PEERS) {
+      throw new ControlError(`a node holds at most ${MAX_PEERS - this.members.length} learners beside its ${this.members.length} members ` +
+        `(the kernel's peer table has ${MAX_PEERS} entries); remove one first`, 409)
+    }
     const chosen = id ?? Math.max(...taken.map((p) => p.id)) + 1
     if (chosen > MAX_NODE_ID) throw new ControlError(`no node id is left above ${MAX_NODE_ID - 1}; pass an unused id`, 409)
     this.byAddr.set(addr, {id: chosen, addr})

@@ -9,6 +9,7 @@ import {once} from 'node:events'
 import {setTimeout} from 'node:timers/promises'
 import {after, before, describe, it} from 'node:test'
 import {createVethPair, type VethPair} from '../netns/veth-pair.js'
+import {MAX_PEERS} from '../../src/dataplane/xdp/maps.js'
 import {attachPassProgram, pinDir, cliCommand, cliEnv, hasPins, jsonOf, raftctl, xdpOn} from './cli.js'
 
 type Row = Record<string, string | number | boolean>
@@ -83,6 +84,7 @@ for (const mode of ['generic', 'native'] as const) {
       assert.deepEqual(byName.raft_state.entries?.[0], {key: 0, 'hard.f.term': '0', 'hard.f.voted_for': 0, 'hard.f.role': 'RAFT_FOLLOWER',
         'tally.f.voters': 0, 'tally.f.term': '0', timer_reset_ktime_ns: '0', leader_heard_ktime_ns: '0', leader_term: '0', leader_id: 0, crashed: 0})
       assert.deepEqual(byName.raft_peers.entries, [])
+      assert.equal(byName.raft_peers.maxEntries, MAX_PEERS, 'the learner limit assumes this size')
       assert.equal(byName.raft_events.type, 'ringbuf')
       assert.equal(byName.raft_events.entries, undefined)
       assert.equal(typeof byName.raft_stats.entries?.[0].rx, 'string')

@@ -2,6 +2,7 @@
 // count toward a quorum, and voting membership cannot be changed through them.
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import {MAX_PEERS} from '../../src/dataplane/xdp/maps.js'
 import {ControlError} from '../../src/node/control.js'
 import {WirePeer} from './helpers/memory-node.js'
 import {MemoryCluster, type Style} from './helpers/memory-cluster.js'
@@ -89,6 +90,20 @@ for (const style of ['userspace', 'xdp'] as Style[]) {
       assert.throws(() => runtime.removeLearner('10.0.0.10'), (e) => status(e) === 404)
       runtime.removeLearner(LEARNER)
       assert.deepEqual(runtime.followers().map((f) => f.id), [2, 3])
+      await cluster.stop()
+    })
+
+    it(`takes learners until the kernel's peer table (${MAX_PEERS} entries) is full, then says so (409)`, async () => {
+      const cluster = new MemoryCluster(3, style)
+      await cluster.start()
+      const runtime = cluster.node(1).runtime
+      const room = MAX_PEERS - 3
+      for (let i = 0; i < room; i++) runtime.addLearner(`10.1.${i >> 8}.${(i & 255) + 1}`)
+      assert.throws(() => runtime.addLearner('10.2.0.1'), (e) => status(e) === 409 &&
+        /at most 253 learners beside its 3 members .*remove one first/.test((e as Error).message))
+      assert.equal(runtime.followers().length, 2 + room, 'the refused one is not kept')
+      runtime.removeLearner('10.1.0.1')
+      runtime.addLearner('10.2.0.1')
       await cluster.stop()
     })
   })

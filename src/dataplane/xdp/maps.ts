@@ -13,6 +13,8 @@ const ZERO_KEY = Buffer.alloc(4)
 
 /** Voting members the tally word has bits for (bpf/raftctl.h RAFT_MAX_MEMBERS). */
 export const MAX_VOTING_MEMBERS = 18
+/** Entries of raft_peers (max_entries in bpf/raftctl.bpf.c): every member, this node too, and every learner. */
+export const MAX_PEERS = 256
 /** Node ids fit in 16 bits of the hard-state word; 0 means none. */
 const MAX_NODE_ID = 0xffff
 
@@ -54,6 +56,7 @@ export function validateNodeConfig(config: NodeConfig): void {
 
 /** Checks a peer list: ids and addresses unique, voters' indices distinct and within the tally. */
 export function validatePeers(peers: PeerEntry[]): void {
+  if (peers.length > MAX_PEERS) throw new RaftctlError(`${peers.length} peers do not fit the kernel's table of ${MAX_PEERS}`)
   const seen = {addr: new Set<string>(), id: new Set<number>(), index: new Set<number>()}
   for (const peer of peers) {
     ipv4Bytes(peer.addr)
