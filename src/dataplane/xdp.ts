@@ -88,6 +88,9 @@ function settingsOrUndefined(iface: string): AttachSettings | undefined {
   }
 }
 
+/** How often a running node makes sure its program is still attached (`raftctl detach` or `ip link` may take it off). */
+const ATTACHMENT_CHECK_MS = 1000
+
 /** The kernel answers; Node times, sends requests and reconciles. */
 export class XdpDataplane implements Dataplane {
   readonly kind = 'xdp'
@@ -98,6 +101,7 @@ export class XdpDataplane implements Dataplane {
   private crashed = false
   /** Set when start() attached the program: close() takes off exactly this one. */
   private attachedProgramId: number | undefined
+  private attachmentCheck: NodeJS.Timeout | undefined
   private modeInForce = 'unknown'
   private resumed = false
   private learners: PeerAddress[]
@@ -157,6 +161,7 @@ export class XdpDataplane implements Dataplane {
         if (message?.type === 'PreVoteResponse') onEvent({kind: 'message', message, atMs: monotonicMs()})
       })
       this.socket.on('error', (error) => onEvent({kind: 'error', error, atMs: monotonicMs()}))
+      this.attachmentCheck = setInterval(() => this.checkAttachment(onEvent), ATTACHMENT_CHECK_MS).unref()
     } catch (error) {
       await this.close()
       if (freshPins) removePins(iface) // nothing half-attached, and no pins this failed start made
@@ -192,6 +197,7 @@ export class XdpDataplane implements Dataplane {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.attachmentCheck)
     this.ring?.close()
     this.ring = undefined
     const socket = this.socket
@@ -247,6 +253,26 @@ export class XdpDataplane implements Dataplane {
     const result = await attachProgram({iface, mode: wanted, port, clusterId, force: false})
     this.modeInForce = result.mode
     if (!result.alreadyAttached) this.attachedProgramId = result.programId
+  }
+
+  /**
+   * Without its program the kernel answers nothing while the process still sends: a silent,
+   * half-working node. Stop it instead, saying why (a replacement by `raftctl attach --force` is
+   * still ours: it shares the pinned maps).
+   */
+  private checkAttachment(onEvent: (event: DataplaneEvent) => void): void {
+    const {iface} = this.options
+    try {
+      const {programId} = queryXdp(iface)
+      const pinned = pinnedProgramIds(iface)
+      if (programId !== 0 && (programId === pinned.current || programId === pinned.pending)) return
+    } catch {
+      // the interface is gone, or the pins went while we looked
+    }
+    clearInterval(this.attachmentCheck)
+    const error = new RaftctlError(`raftctl's program is no longer attached to ${iface} (raftctl detach, ip link, or the interface is gone); ` +
+      'this node stops: start it again to attach again')
+    onEvent({kind: 'error', error, atMs: monotonicMs()})
   }
 
   /** Puts the boot state into a word no `run` configured yet (term 0, or an unconfigured attach). */

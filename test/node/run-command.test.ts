@@ -142,4 +142,29 @@ describe('raftctl run: stopping', () => {
       rmSync(dir, {recursive: true, force: true})
     }
   })
+
+  it('a node whose program is detached under it (raftctl detach) stops and says why', async () => {
+    const pair = createVethPair(43)
+    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-detached-'))
+    const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
+      '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'pipe']})
+    const exited = once(node, 'exit')
+    try {
+      let out = ''
+      let err = ''
+      node.stdout!.on('data', (chunk) => (out += chunk))
+      node.stderr!.on('data', (chunk) => (err += chunk))
+      await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
+      assert.equal(raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns}).status, 0)
+      const [code] = await exited
+      assert.equal(code, 1, out + err)
+      assert.match(err, new RegExp(`raftctl's program is no longer attached to ${pair.a.iface} .*start it again to attach again`))
+    } finally {
+      if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
+      await exited
+      raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns})
+      pair.destroy()
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
 })
