@@ -47,6 +47,9 @@ export interface ClusterOptions {
 const live = new Set<Cluster>()
 killOnExit(() => [...live].flatMap((cluster) => cluster.processIds()))
 
+/** A wait that ended because the cluster is being torn down: expected at the end of a session, not a failure. */
+export class ClusterGoneError extends Error {}
+
 /** A running namespace cluster. Nodes are numbered 1..N, which are also their raft ids. */
 export class Cluster {
   /** Every entry of every node, in arrival order. */
@@ -152,12 +155,16 @@ export class Cluster {
     return found!
   }
 
-  /** Waits for `done()`, polling every 10 ms; throws on timeout (with the log's tail) or on a safety violation. */
+  /**
+   * Waits for `done()`, polling every 10 ms; throws on timeout (with the log's tail), on a safety
+   * violation, or at once when the cluster is being torn down (nothing more will happen).
+   */
   async waitFor(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs
     for (;;) {
       this.observer.assertSafe()
       if (done()) return
+      if (this.destroyed) throw new ClusterGoneError(`the cluster was torn down while waiting for ${what}`)
       const dead = this.nodes.find((n) => this.failed(n))
       if (dead) throw new Error(`n${dead} exited by itself while waiting for ${what}\n${this.tail()}`)
       if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.tail()}`)

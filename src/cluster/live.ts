@@ -9,7 +9,7 @@ import {requireBpffs} from '../dataplane/xdp/pins.js'
 import {requireRoot} from '../dataplane/xdp/program.js'
 import {RaftctlError} from '../errors.js'
 import {removeCluster} from './cleanup.js'
-import {Cluster, type ClusterOptions} from './cluster.js'
+import {Cluster, ClusterGoneError, type ClusterOptions} from './cluster.js'
 import {ownerAlive, readManifest} from './manifest.js'
 import {clusterNames} from './names.js'
 import {formatEntry, formatNote} from './render.js'
@@ -137,7 +137,9 @@ async function crashLoop(cluster: Cluster, everyMs: number, print: (t: string) =
     }
     print(formatNote(`crashing leader n${agreed.leader} (term ${agreed.term}) for ${forMs} ms`))
     count()
-    cluster.crash(agreed.leader, forMs).catch((error: Error) => print(formatNote(`crash of n${agreed.leader} failed: ${error.message}`)))
+    cluster.crash(agreed.leader, forMs).catch((error: Error) => {
+      if (!(error instanceof ClusterGoneError)) print(formatNote(`crash of n${agreed.leader} failed: ${error.message}`))
+    })
   }
 }
 

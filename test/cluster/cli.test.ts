@@ -37,6 +37,22 @@ describe('raftctl cluster up/down', () => {
     }
   })
 
+  it('--duration that ends during a crash tears down at once, and the crash left unfinished is not an error', async () => {
+    // a crash every 3 s lasts 1 s: the one at 3 s is under way when the 3.5 s run ends
+    const name = uniqueClusterName('c')
+    try {
+      const result = spawnSync(process.execPath, [RUN, 'cluster', 'up', '--name', name, '--crash-every', '3s', '--duration', '3500ms'],
+        {encoding: 'utf8', timeout: 60_000})
+      assert.equal(result.status, 0, result.stderr)
+      const lines = result.stdout.trimEnd().split('\n')
+      assert.ok(lines.some((l) => /crashing leader n\d/.test(l)), result.stdout)
+      assert.match(lines.at(-1)!, /removed 4 namespaces and 3 pin directories$/, 'nothing after the teardown')
+      assert.doesNotMatch(result.stdout + result.stderr, /crash of n\d failed/)
+    } finally {
+      await removeCluster(clusterNames(name))
+    }
+  })
+
   it('SIGTERM while up is still building, and a second Ctrl-C while it tears down, leave nothing', async () => {
     // the run dir appears first when building starts; the second SIGINT comes 50 ms into teardown
     const building = (names: ClusterNames) => waitFor('the build to start', () => existsSync(names.runDir), 30_000)
