@@ -58,8 +58,13 @@ export type DataplaneEvent =
 export interface DataplaneBoot {
   /** The hard state recovered from the node's state file (rule 8). */
   hardState: HardState
-  /** xdp: the kernel's term limit, already persisted by the driver; 0n = none. Userspace ignores it. */
+  /** xdp: the kernel's term limit; 0n = none. Userspace ignores it. */
   termLimit: bigint
+  /**
+   * xdp: saves termLimit. Called once the program is attached and before the kernel learns the
+   * limit, so a start refused on the way (another program, other settings) writes nothing.
+   */
+  persistTermLimit?: () => void
 }
 
 /** A peer's last ack as the kernel recorded it: when (ms, monotonic clock) and its round trip (0 = unknown). */

@@ -166,6 +166,7 @@ export class MemoryDataplane implements Dataplane {
   async start(onEvent: (event: DataplaneEvent) => void, boot: DataplaneBoot = FIRST_BOOT): Promise<void> {
     this.onEvent = onEvent
     this.memory ??= new MemoryHardStateStore(boot.hardState)
+    if (this.kind === 'xdp') boot.persistTermLimit?.() // as the XDP dataplane does, before its kernel has the limit
     this.termLimit = this.kind === 'xdp' ? boot.termLimit : 0n
     this.endpoint = this.options.network.listen(this.options.self.addr, (bytes, from) => this.receive(bytes, from))
   }

@@ -147,6 +147,7 @@ export class XdpDataplane implements Dataplane {
       if (!this.resumed) this.seed(boot.hardState)
       maps.setCrashed(false)
       this.ring = this.openRing(maps, onEvent)
+      boot.persistTermLimit?.()
       maps.writeConfig({nodeId: self.id, clusterSize: this.options.members.length, selfAddr: self.addr,
         selfIndex: this.options.members.findIndex((m) => m.id === self.id), termLimit: boot.termLimit,
         electionTimeoutMinNs: BigInt(Math.round(this.options.electionTimeoutMinMs * 1e6))})

@@ -51,7 +51,7 @@ export class Durability {
 
   /**
    * Reads the saved state and returns where the dataplane starts. For xdp the first term limit is
-   * saved here, before the dataplane hands it to the kernel.
+   * saved by persistTermLimit, which the dataplane calls before it hands the limit to the kernel.
    */
   boot(): DataplaneBoot {
     const saved = this.store.load()
@@ -59,8 +59,7 @@ export class Durability {
     const hardState = bootHardState(saved, this.options.selfId)
     if (!this.options.kernelVotes) return {hardState, termLimit: 0n}
     const termLimit = min(hardState.term + this.margin, MAX_TERM)
-    this.write({...this.saved, termLimit})
-    return {hardState, termLimit}
+    return {hardState, termLimit, persistTermLimit: () => this.write({...this.saved, termLimit})}
   }
 
   /** Saves `state` (term and vote; the role is not durable) before anything depending on it is sent. */

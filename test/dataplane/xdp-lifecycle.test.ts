@@ -4,7 +4,7 @@
 // is never touched, and a failed start leaves nothing attached or pinned.
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -64,10 +64,16 @@ describe('raftctl run --dataplane xdp: what it attaches and leaves behind', {tim
 
   it('refuses an attachment with another port or cluster id in one line, changing nothing', async () => {
     const id = xdpOn(pair.a.netns, pair.a.iface).id
-    const run = runIn(pair.a.netns, args('--port', '6000'))
-    assert.equal(await run.exited, 1)
-    assert.match(run.stderr(), /^Error: raftctl is attached to \S+ with port 5405 and cluster id 0, not port 6000 and cluster id 0; .*raftctl detach --iface \S+\n$/)
-    assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, id)
+    const fresh = mkdtempSync(join(tmpdir(), 'raftctl-life-refused-'))
+    try {
+      const run = runIn(pair.a.netns, ['--iface', pair.a.iface, '--peers', pair.a.addr, '--state-dir', fresh, '--port', '6000'])
+      assert.equal(await run.exited, 1)
+      assert.match(run.stderr(), /^Error: raftctl is attached to \S+ with port 5405 and cluster id 0, not port 6000 and cluster id 0; .*raftctl detach --iface \S+\n$/)
+      assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, id)
+      assert.deepEqual(readdirSync(fresh), [], 'a refused start writes no state file (its term limit would outlive it)')
+    } finally {
+      rmSync(fresh, {recursive: true, force: true})
+    }
   })
 
   it('never touches another XDP program', async () => {
