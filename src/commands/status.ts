@@ -1,3 +1,4 @@
+import {requireBpffs} from '../dataplane/xdp/pins.js'
 import {requireRoot} from '../dataplane/xdp/program.js'
 import {allStatus, interfaceStatus, type InterfaceStatus} from '../dataplane/xdp/status.js'
 import {RaftctlError} from '../errors.js'
@@ -25,9 +26,10 @@ export default class Status extends RaftctlCommand {
   async run(): Promise<StatusResult> {
     const {flags} = await this.parse(Status)
     requireRoot('status')
+    requireBpffs() // without it every pin looks gone: say so rather than show raftctl detached
     const rows = flags.iface ? [interfaceStatus(flags.iface)] : allStatus()
     if (rows[0]?.mode === 'gone' && !rows[0].pinPath) {
-      throw new RaftctlError(`no such interface ${flags.iface}; list interfaces with: ip link`)
+      throw new RaftctlError(`no such interface ${flags.iface} in this network namespace; list interfaces with: ip link`)
     }
     if (!this.jsonEnabled()) this.log(renderStatus(rows))
     return jsonSafe(rows)

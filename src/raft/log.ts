@@ -38,7 +38,7 @@ function describe(e: RaftEvent): string {
     case 'pre-vote-received':
       return `n${e.peerId} ${e.granted ? 'granted' : 'refused'} our pre-vote (${e.grants}/${e.quorum} needed)`
     case 'pre-vote-won':
-      return `pre-vote granted by ${e.grants} members (${e.quorum} needed); becoming a candidate`
+      return `pre-vote granted by ${e.grants} member${e.grants === 1 ? '' : 's'} (${e.quorum} needed); becoming a candidate`
     case 'pre-vote-answered':
       return `${e.granted ? 'granted' : 'refused'} a pre-vote for term ${e.askedTerm} to n${e.peerId}`
     case 'became-candidate':

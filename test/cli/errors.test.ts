@@ -67,19 +67,22 @@ describe('environment errors', () => {
   })
 
   it('status of an interface that does not exist', () => {
-    assertOneLineError(raftctl(['status', '-i', 'rcnosuch0']), /no such interface rcnosuch0; list interfaces with: ip link/)
+    assertOneLineError(raftctl(['status', '-i', 'rcnosuch0']), /no such interface rcnosuch0 in this network namespace; list interfaces with: ip link/)
   })
 
-  it('bpffs not mounted: refused before anything is loaded', () => {
-    const argv = cliCommand(['attach', '-i', pair.a.iface, '--mode', 'generic'], {netns: pair.a.netns})
-    const [nsenter, netArg, ...cli] = argv
-    const script = `mount -t tmpfs none /sys/fs/bpf && exec "$@"`
-    const result = spawnSync(nsenter, [netArg, 'unshare', '-m', 'sh', '-c', script, 'sh', ...cli], {encoding: 'utf8'})
-    assertOneLineError({status: result.status, stdout: result.stdout, stderr: result.stderr},
-      /bpffs is not mounted at \/sys\/fs\/bpf; mount it with: mount -t bpf bpf \/sys\/fs\/bpf/)
-    assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0)
-    assert.equal(hasPins(pair.a.iface), false)
-  })
+  for (const command of ['attach', 'status']) {
+    it(`bpffs not mounted (as under ip netns exec): ${command} refuses, before anything is loaded`, () => {
+      const args = command === 'attach' ? ['attach', '-i', pair.a.iface, '--mode', 'generic'] : [command]
+      const argv = cliCommand(args, {netns: pair.a.netns})
+      const [nsenter, netArg, ...cli] = argv
+      const script = `mount -t tmpfs none /sys/fs/bpf && exec "$@"`
+      const result = spawnSync(nsenter, [netArg, 'unshare', '-m', 'sh', '-c', script, 'sh', ...cli], {encoding: 'utf8'})
+      assertOneLineError({status: result.status, stdout: result.stdout, stderr: result.stderr},
+        /bpffs is not mounted at \/sys\/fs\/bpf; mount it with: mount -t bpf bpf \/sys\/fs\/bpf .*nsenter --net=\/run\/netns\/NAME instead/)
+      assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0)
+      assert.equal(hasPins(pair.a.iface), false)
+    })
+  }
 
   it('another XDP program attached: refused naming it, left in place; --force replaces it', () => {
     const other = attachPassProgram(pair.a.netns, pair.a.iface, 'xdpgeneric')
