@@ -5,6 +5,7 @@
 import {Flags} from '@oclif/core'
 import {UsageError} from '../render/command-base.js'
 import {integerIn} from '../render/flags.js'
+import {parseTimeoutRange} from '../render/run-flags.js'
 import {parseDurationMs} from '../render/format.js'
 import {CLI_CLUSTER_NAME, CLUSTER_NAME} from './names.js'
 
@@ -36,13 +37,7 @@ export function durationFlag(flag: string, minMs: number, description: string) {
 export const electionTimeoutFlag = Flags.custom<{min: number; max: number}>({
   description: 'Election timeout range in ms, drawn uniformly per period, like 150-300 (one number T means T-2T).',
   helpValue: '<min-max>',
-  async parse(input) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(input.trim())
-    const min = Number(match?.[1])
-    const max = match?.[2] === undefined ? 2 * min : Number(match[2])
-    if (!match || min < 10 || max < min) throw new UsageError(`--election-timeout-ms must be MIN-MAX in ms with 10 <= MIN <= MAX, like 150-300, not "${input}"`)
-    return {min, max}
-  },
+  parse: parseTimeoutRange, // run's own: whatever cluster up accepts, its nodes accept
 })
 
 /** --heartbeat-ms: the leader's heartbeat interval. */

@@ -17,7 +17,7 @@ import {RaftctlError} from '../errors.js'
 import type {HardState, HardStateStore, Message} from '../raft/types.js'
 import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAck, PeerAddress} from './dataplane.js'
 import {type PeerEntry, RaftMaps} from './xdp/maps.js'
-import {pinPaths, removePins} from './xdp/pins.js'
+import {pinPaths, removePins, requireBpffs} from './xdp/pins.js'
 import {attachProgram, isVeth, pinnedProgramIds, requireRoot} from './xdp/program.js'
 import {type AttachSettings, readAttachSettings} from './xdp/settings.js'
 import {FIRST_BOOT, acceptMessage, bindRaftSocket, encodeFor, monotonicMs, sendDatagram, senderTable} from './userspace.js'
@@ -225,6 +225,7 @@ export class XdpDataplane implements Dataplane {
   private async attach(): Promise<void> {
     const {iface, port, clusterId} = this.options
     const mode = this.options.mode ?? 'auto'
+    requireBpffs() // without it our own pins are invisible and our program would look like another's
     let current
     try {
       current = queryXdp(iface)
@@ -257,21 +258,27 @@ export class XdpDataplane implements Dataplane {
   }
 
   /**
-   * Without its program the kernel answers nothing while the process still sends: a silent,
-   * half-working node. Stop it instead, saying why (a replacement by `raftctl attach --force` is
-   * still ours: it shares the pinned maps).
+   * Without its program, or with one for another port or cluster id, the kernel no longer answers
+   * for this node while the process still sends: a silent, half-working node. Stop it instead,
+   * saying why (a replacement by `raftctl attach --force` with our settings is still ours: it
+   * shares the pinned maps).
    */
   private checkAttachment(onEvent: (event: DataplaneEvent) => void): void {
-    const {iface} = this.options
+    const {iface, port, clusterId} = this.options
+    let problem = 'is no longer attached to'
     try {
       const {programId} = queryXdp(iface)
       const pinned = pinnedProgramIds(iface)
-      if (programId !== 0 && (programId === pinned.current || programId === pinned.pending)) return
+      if (programId !== 0 && (programId === pinned.current || programId === pinned.pending)) {
+        const settings = settingsOrUndefined(iface)
+        if (!settings || (settings.port === port && settings.clusterId === clusterId)) return
+        problem = `was replaced (port ${settings.port}, cluster id ${settings.clusterId}, not ${port} and ${clusterId}) on`
+      }
     } catch {
       // the interface is gone, or the pins went while we looked
     }
     clearInterval(this.attachmentCheck)
-    const error = new RaftctlError(`raftctl's program is no longer attached to ${iface} (raftctl detach, ip link, or the interface is gone); ` +
+    const error = new RaftctlError(`raftctl's program ${problem} ${iface} (raftctl detach or attach --force, ip link, or the interface is gone); ` +
       'this node stops: start it again to attach again')
     onEvent({kind: 'error', error, atMs: monotonicMs()})
   }

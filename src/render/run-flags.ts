@@ -7,7 +7,7 @@ import {UsageError} from './command-base.js'
 import {clusterIdFlag, ifaceFlag, integerIn, portFlag} from './flags.js'
 
 /** "150-300" (ms, inclusive) or "150" for [150, 300]: rule 5's [T, 2T]. */
-async function parseTimeoutRange(input: string): Promise<{min: number; max: number}> {
+export async function parseTimeoutRange(input: string): Promise<{min: number; max: number}> {
   const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(input)
   const min = match ? Number(match[1]) : Number.NaN
   const max = match?.[2] === undefined ? 2 * min : Number(match[2])

@@ -70,9 +70,10 @@ describe('environment errors', () => {
     assertOneLineError(raftctl(['status', '-i', 'rcnosuch0']), /no such interface rcnosuch0 in this network namespace; list interfaces with: ip link/)
   })
 
-  for (const command of ['attach', 'status']) {
+  for (const command of ['attach', 'status', 'run']) {
     it(`bpffs not mounted (as under ip netns exec): ${command} refuses, before anything is loaded`, () => {
-      const args = command === 'attach' ? ['attach', '-i', pair.a.iface, '--mode', 'generic'] : [command]
+      const args = command === 'attach' ? ['attach', '-i', pair.a.iface, '--mode', 'generic']
+        : command === 'run' ? ['run', '-i', pair.a.iface, '--peers', pair.a.addr] : [command]
       const argv = cliCommand(args, {netns: pair.a.netns})
       const [nsenter, netArg, ...cli] = argv
       const script = `mount -t tmpfs none /sys/fs/bpf && exec "$@"`

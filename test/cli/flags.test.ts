@@ -26,6 +26,8 @@ const cases: {name: string; argv: string[]; message: RegExp; noHelpHint?: true}[
   {name: 'nodes 65', argv: ['cluster', 'up', '--name', CLUSTER, '--nodes', '65'], message: /--nodes must be a whole number from 1 to 16, not "65"/},
   {name: 'heartbeat 2 ms', argv: ['cluster', 'up', '--name', CLUSTER, '--heartbeat-ms', '2'], message: /--heartbeat-ms must be a whole number from 5 to 10000/},
   {name: 'duration below its minimum', argv: ['cluster', 'up', '--name', CLUSTER, '--duration', '500ms'], message: /--duration must be a duration like 2s, 1m or 1000ms, at least 1000ms, not "500ms"/},
+  {name: 'an election timeout no node accepts', argv: ['cluster', 'up', '--name', CLUSTER, '--election-timeout-ms', '400000'],
+    message: /--election-timeout-ms must be MIN-MAX in ms like 150-300 \(or T for T-2T\), not "400000"/},
   {name: 'heartbeat above the election timeout', argv: ['cluster', 'up', '--name', CLUSTER, '--heartbeat-ms', '200'],
     message: /--election-timeout-ms minimum \(150\) must exceed --heartbeat-ms \(200\)/, noHelpHint: true},
 ]

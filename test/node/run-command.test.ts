@@ -143,7 +143,12 @@ describe('raftctl run: stopping', () => {
     }
   })
 
-  it('a node whose program is detached under it (raftctl detach) stops and says why', async () => {
+  const underIt: Array<[string, (iface: string) => string[], RegExp]> = [
+    ['detached (raftctl detach)', (iface) => ['detach', '-i', iface], /is no longer attached to/],
+    ['replaced for another cluster id (attach --force)', (iface) => ['attach', '-i', iface, '--force', '--cluster-id', '9', '--mode', 'generic'],
+      /was replaced \(port 5405, cluster id 9, not 5405 and 0\) on/],
+  ]
+  for (const [how, argv, message] of underIt) it(`a node whose program is ${how} under it stops and says why`, async () => {
     const pair = createVethPair(43)
     const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-detached-'))
     const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
@@ -155,10 +160,10 @@ describe('raftctl run: stopping', () => {
       node.stdout!.on('data', (chunk) => (out += chunk))
       node.stderr!.on('data', (chunk) => (err += chunk))
       await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
-      assert.equal(raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns}).status, 0)
+      assert.equal(raftctl(argv(pair.a.iface), {netns: pair.a.netns}).status, 0)
       const [code] = await exited
       assert.equal(code, 1, out + err)
-      assert.match(err, new RegExp(`raftctl's program is no longer attached to ${pair.a.iface} .*start it again to attach again`))
+      assert.match(err, new RegExp(`raftctl's program ${message.source} ${pair.a.iface} .*start it again to attach again`))
     } finally {
       if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
       await exited
