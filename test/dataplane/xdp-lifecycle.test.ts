@@ -8,7 +8,7 @@ import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {attachPassProgram, pinDir, raftctl, xdpOn} from '../cli/cli.js'
+import {attachPassProgram, jsonOf, pinDir, raftctl, xdpOn} from '../cli/cli.js'
 import {createVethPair, type VethPair} from '../netns/veth-pair.js'
 import {runIn, startRun} from './helpers/node-run.js'
 
@@ -36,8 +36,10 @@ describe('raftctl run --dataplane xdp: what it attaches and leaves behind', {tim
     assert.match(String(run.lines[0].message), /generic mode, attached now; seeded the hard state from the state file/)
     assert.equal(xdpOn(pair.a.netns, pair.a.iface).mode, 'generic')
     await waitForLeader(run.lines)
+    const [row] = jsonOf<{node: {role: string; leaderId: number}}[]>(raftctl(['status', '-i', pair.a.iface, '--json'], {netns: pair.a.netns}))
     run.kill('SIGTERM')
     assert.equal(await run.exited, 0)
+    assert.deepEqual([row.node.role, row.node.leaderId], ['leader', 1], 'status names the leader its own process elected')
     assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'what run attached must come off')
     assert.ok(existsSync(join(pinDir(pair.a.netns, pair.a.iface), 'raft_state')), 'the pinned hard state is durable state')
   })

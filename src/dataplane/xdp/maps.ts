@@ -84,6 +84,8 @@ export interface PeerEntry {
 export interface NodeState {
   hard: HardState
   leaderId: number
+  /** The term leaderId was heard (or elected) in; 0n = not since the last crash. */
+  leaderTerm: bigint
   crashed: boolean
   timerResetKtimeNs: bigint
   leaderHeardKtimeNs: bigint
@@ -159,11 +161,12 @@ export class RaftMaps {
     const state = this.maps.raft_state
     const raw = decode(this.layout(state), state.lookup(ZERO_KEY)!) as {
       hard: {word: bigint}; tally: {f: {voters: number; term: bigint | number}}
-      timer_reset_ktime_ns: bigint; leader_heard_ktime_ns: bigint; leader_id: number; crashed: number
+      timer_reset_ktime_ns: bigint; leader_heard_ktime_ns: bigint; leader_id: number; leader_term: bigint; crashed: number
     }
     return {
       hard: unpackHardState(raw.hard.word),
       leaderId: raw.leader_id,
+      leaderTerm: raw.leader_term,
       crashed: raw.crashed !== 0,
       timerResetKtimeNs: raw.timer_reset_ktime_ns,
       leaderHeardKtimeNs: raw.leader_heard_ktime_ns,

@@ -49,8 +49,9 @@ function nodeView(iface: string): InterfaceStatus['node'] {
   try {
     const state = maps.readState()
     const config = maps.readConfig()
-    return {nodeId: config.nodeId, clusterSize: config.clusterSize, ...state.hard, leaderId: state.leaderId,
-      crashed: state.crashed}
+    // The kernel keeps the last leader it heard; a leader its process elected (one node) it never hears.
+    const leaderId = state.hard.role === 'leader' ? config.nodeId : state.leaderTerm === state.hard.term ? state.leaderId : 0
+    return {nodeId: config.nodeId, clusterSize: config.clusterSize, ...state.hard, leaderId, crashed: state.crashed}
   } finally {
     maps.close()
   }
