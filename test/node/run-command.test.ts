@@ -1,7 +1,7 @@
 // `raftctl run` as a user meets it: help, and one-line errors with exit code 2 for bad input,
 // found before anything is attached or bound (spawned bin/run.js, as the other CLI tests do).
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, type ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -13,7 +13,7 @@ import {packageRoot} from '../../src/package-root.js'
 import {procStatFields} from '../../src/proc-stat.js'
 import {waitFor} from '../helpers/waiting.js'
 import {pinDir, xdpOn} from '../cli/cli.js'
-import {createVethPair} from '../netns/veth-pair.js'
+import {createVethPair, type VethPair} from '../netns/veth-pair.js'
 
 const RUN = join(packageRoot(), 'bin', 'run.js')
 
@@ -116,60 +116,60 @@ describe('raftctl run: a start that fails on bad input leaves nothing behind', (
   })
 })
 
+/** A started xdp `raftctl run` on a fresh veth pair, with what it printed so far. */
+interface XdpNode {
+  pair: VethPair
+  node: ChildProcess
+  exited: Promise<unknown[]>
+  out: () => string
+  err: () => string
+}
+
+/** Runs `body` against an xdp node that has started, then kills it (if need be) and removes everything it left. */
+async function withXdpNode(subnet: number, body: (n: XdpNode) => Promise<void>): Promise<void> {
+  const pair = createVethPair(subnet)
+  const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-xdp-'))
+  const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
+    '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'pipe']})
+  const exited = once(node, 'exit')
+  try {
+    let out = ''
+    let err = ''
+    node.stdout!.on('data', (chunk) => (out += chunk))
+    node.stderr!.on('data', (chunk) => (err += chunk))
+    await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
+    await body({pair, node, exited, out: () => out, err: () => err})
+  } finally {
+    if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
+    await exited
+    raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns}) // run leaves its pins for the next run
+    pair.destroy()
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 describe('raftctl run: stopping', () => {
-  it('a second SIGTERM while it stops does not kill it half-detached', async () => {
-    const pair = createVethPair(41)
-    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-stop-'))
-    const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
-      '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'inherit']})
-    const exited = once(node, 'exit')
-    try {
-      let out = ''
-      node.stdout!.on('data', (chunk) => (out += chunk))
-      await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
-      assert.ok(xdpOn(pair.a.netns, pair.a.iface).id > 0, 'attached')
-      node.kill('SIGTERM')
-      await waitFor('the node to begin stopping', () => /stopping/.test(out), 10_000)
-      node.kill('SIGTERM')
-      const [code, signal] = await exited
-      assert.deepEqual([code, signal], [0, null], out)
-      assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'detached')
-    } finally {
-      if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
-      await exited
-      raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns}) // run leaves its pins for the next run
-      pair.destroy()
-      rmSync(dir, {recursive: true, force: true})
-    }
-  })
+  it('a second SIGTERM while it stops does not kill it half-detached', () => withXdpNode(41, async ({pair, node, exited, out}) => {
+    assert.ok(xdpOn(pair.a.netns, pair.a.iface).id > 0, 'attached')
+    node.kill('SIGTERM')
+    await waitFor('the node to begin stopping', () => /stopping/.test(out()), 10_000)
+    node.kill('SIGTERM')
+    const [code, signal] = await exited
+    assert.deepEqual([code, signal], [0, null], out())
+    assert.equal(xdpOn(pair.a.netns, pair.a.iface).id, 0, 'detached')
+  }))
 
   const underIt: Array<[string, (iface: string) => string[], RegExp]> = [
     ['detached (raftctl detach)', (iface) => ['detach', '-i', iface], /is no longer attached to/],
     ['replaced for another cluster id (attach --force)', (iface) => ['attach', '-i', iface, '--force', '--cluster-id', '9', '--mode', 'generic'],
       /was replaced \(port 5405, cluster id 9, not 5405 and 0\) on/],
   ]
-  for (const [how, argv, message] of underIt) it(`a node whose program is ${how} under it stops and says why`, async () => {
-    const pair = createVethPair(43)
-    const dir = mkdtempSync(join(tmpdir(), 'raftctl-run-detached-'))
-    const node = spawn('nsenter', [`--net=/run/netns/${pair.a.netns}`, process.execPath, RUN, 'run', '--iface', pair.a.iface,
-      '--peers', `${pair.a.addr},${pair.b.addr}`, '--state-dir', dir], {stdio: ['ignore', 'pipe', 'pipe']})
-    const exited = once(node, 'exit')
-    try {
-      let out = ''
-      let err = ''
-      node.stdout!.on('data', (chunk) => (out += chunk))
-      node.stderr!.on('data', (chunk) => (err += chunk))
-      await waitFor('the node to start', () => /started xdp node/.test(out), 15_000)
+  for (const [how, argv, message] of underIt) {
+    it(`a node whose program is ${how} under it stops and says why`, () => withXdpNode(43, async ({pair, exited, out, err}) => {
       assert.equal(raftctl(argv(pair.a.iface), {netns: pair.a.netns}).status, 0)
       const [code] = await exited
-      assert.equal(code, 1, out + err)
-      assert.match(err, new RegExp(`raftctl's program ${message.source} ${pair.a.iface} .*start it again to attach again`))
-    } finally {
-      if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL')
-      await exited
-      raftctl(['detach', '-i', pair.a.iface], {netns: pair.a.netns})
-      pair.destroy()
-      rmSync(dir, {recursive: true, force: true})
-    }
-  })
+      assert.equal(code, 1, out() + err())
+      assert.match(err(), new RegExp(`raftctl's program ${message.source} ${pair.a.iface} .*start it again to attach again`))
+    }))
+  }
 })
