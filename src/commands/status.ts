@@ -1,7 +1,6 @@
 import {requireBpffs} from '../dataplane/xdp/pins.js'
-import {requireRoot} from '../dataplane/xdp/program.js'
+import {noSuchInterface, requireRoot} from '../dataplane/xdp/program.js'
 import {allStatus, interfaceStatus, type InterfaceStatus} from '../dataplane/xdp/status.js'
-import {RaftctlError} from '../errors.js'
 import {RaftctlCommand} from '../render/command-base.js'
 import {ifaceFlag} from '../render/flags.js'
 import {jsonSafe, type JsonSafe} from '../render/format.js'
@@ -28,9 +27,7 @@ export default class Status extends RaftctlCommand {
     requireRoot('status')
     requireBpffs() // without it every pin looks gone: say so rather than show raftctl detached
     const rows = flags.iface ? [interfaceStatus(flags.iface)] : allStatus()
-    if (rows[0]?.mode === 'gone' && !rows[0].pinPath) {
-      throw new RaftctlError(`no such interface ${flags.iface} in this network namespace; list interfaces with: ip link`)
-    }
+    if (flags.iface && rows[0]?.mode === 'gone' && !rows[0].pinPath) throw noSuchInterface(flags.iface)
     if (!this.jsonEnabled()) this.log(renderStatus(rows))
     return jsonSafe(rows)
   }

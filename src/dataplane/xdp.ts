@@ -18,7 +18,7 @@ import type {HardState, HardStateStore, Message} from '../raft/types.js'
 import type {Dataplane, DataplaneBoot, DataplaneEvent, DataplaneOptions, PeerAck, PeerAddress} from './dataplane.js'
 import {type PeerEntry, RaftMaps} from './xdp/maps.js'
 import {pinPaths, removePins, requireBpffs} from './xdp/pins.js'
-import {attachProgram, isVeth, pinnedProgramIds, requireRoot} from './xdp/program.js'
+import {attachProgram, isVeth, noSuchInterface, pinnedProgramIds, requireRoot} from './xdp/program.js'
 import {type AttachSettings, readAttachSettings} from './xdp/settings.js'
 import {FIRST_BOOT, acceptMessage, bindRaftSocket, encodeFor, monotonicMs, sendDatagram, senderTable} from './userspace.js'
 
@@ -230,7 +230,7 @@ export class XdpDataplane implements Dataplane {
     try {
       current = queryXdp(iface)
     } catch (error) {
-      throw new RaftctlError(`no such interface ${iface} in this network namespace; list interfaces with: ip link`, {cause: error})
+      throw noSuchInterface(iface, error)
     }
     const pinned = pinnedProgramIds(iface)
     const ours = current.programId !== 0 && (pinned.current === current.programId || pinned.pending === current.programId)

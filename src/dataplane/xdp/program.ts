@@ -71,12 +71,17 @@ export function requireRoot(action: string): void {
   }
 }
 
-/** The index of `iface`, or a one-line error when this network namespace has no such interface. */
+/** The one-line error for an interface this network namespace does not have. */
+export function noSuchInterface(iface: string, cause?: unknown): RaftctlError {
+  return new RaftctlError(`no such interface ${iface} in this network namespace; list interfaces with: ip link`, {cause})
+}
+
+/** The index of `iface`, or noSuchInterface. */
 export function requireInterface(iface: string): number {
   try {
     return interfaceIndex(iface)
   } catch (error) {
-    throw new RaftctlError(`no such interface ${iface} in this network namespace; list interfaces with: ip link`, {cause: error})
+    throw noSuchInterface(iface, error)
   }
 }
 
